@@ -1,0 +1,41 @@
+# TrusteeMatch: `make run` serves the site with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test install db lint format clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## The database: schema, vocabularies, demo data (once).
+db: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask taxonomy load
+	$(BIN)/flask seed demo --skip-if-seeded
+
+## Serve the site at http://127.0.0.1:5000 on SQLite; emails go to /dev/mailbox.
+run: db
+	@echo "TrusteeMatch is at http://127.0.0.1:5000 (emails: http://127.0.0.1:5000/dev/mailbox)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-reload
+
+## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite .pytest_cache

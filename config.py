@@ -1,0 +1,117 @@
+"""Application configuration, read from environment variables only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _database_url(url: str | None) -> str | None:
+    # Heroku-style URLs say postgres://, which SQLAlchemy 2 no longer accepts; we use psycopg 3.
+    if url and url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment does not hold what a configuration needs."""
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL")) or (
+        f"sqlite:///{INSTANCE_DIR / 'trustee_match.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    SITE_NAME = "TrusteeMatch"
+    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "hello@trusteematch.org.uk")
+    MAIL_FROM_NAME = os.environ.get("MAIL_FROM_NAME", "TrusteeMatch")
+    SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY")
+    SENDGRID_HOST = os.environ.get("SENDGRID_HOST")  # e.g. a local mock in tests
+    SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY")
+
+    EMAIL_VERIFY_MAX_AGE_HOURS = _int("EMAIL_VERIFY_MAX_AGE_HOURS", 48)
+    PASSWORD_RESET_MAX_AGE_HOURS = _int("PASSWORD_RESET_MAX_AGE_HOURS", 2)
+    MATCH_REPLY_DAYS = _int("MATCH_REPLY_DAYS", 14)
+    MAX_LIVE_MATCHES = _int("MAX_LIVE_MATCHES", 3)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+
+    DEV_MAILBOX = False
+    RUN_OUTBOX_WORKER_IN_PROCESS = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    DEV_MAILBOX = True
+    RUN_OUTBOX_WORKER_IN_PROCESS = _bool("RUN_OUTBOX_WORKER_IN_PROCESS", True)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - fixed so signed links are reproducible in tests
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
+    SERVER_NAME = "localhost"
+    SERVER_BASE_URL = "http://localhost"
+    RATELIMIT_ENABLED = False
+    DEV_MAILBOX = True
+    SENDGRID_API_KEY = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start without the settings production cannot guess."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise ConfigError(
+                "Production needs these environment variables set: " + ", ".join(missing)
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by TRUSTEE_MATCH_ENV (default: development)."""
+    name = os.environ.get("TRUSTEE_MATCH_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"TRUSTEE_MATCH_ENV={name!r} is not one of: {', '.join(CONFIGS)}"
+        ) from None

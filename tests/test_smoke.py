@@ -1,0 +1,11 @@
+"""The site answers: home page, health check."""
+
+
+def test_home_page_invites_both_sides(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "I want to be a trustee" in page
+    assert "Our charity needs a trustee" in page
+
+
+def test_health_check(client):
+    assert client.get("/healthz").json == {"status": "ok"}

@@ -1,0 +1,101 @@
+"""Account forms. The role is never a form field: it comes from the URL."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from ..models import REGIONS
+from ..validators import regulator_number, strong_password
+
+
+class _NewPassword:
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter a password."), strong_password],
+        description="At least 10 characters. A short phrase is easy to remember and hard to guess.",
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired("Enter the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+_email_validators = [
+    DataRequired("Enter your email address."),
+    Email("Enter an email address like name@example.org."),
+    Length(max=254),
+]
+
+
+class VolunteerSignupForm(_NewPassword, FlaskForm):
+    display_name = StringField(
+        "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
+    )
+    email = EmailField("Email address", validators=_email_validators)
+
+
+class CharitySignupForm(_NewPassword, FlaskForm):
+    contact_name = StringField(
+        "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
+    )
+    job_title = StringField("Your role at the charity", validators=[Optional(), Length(max=100)])
+    email = EmailField("Work email address", validators=_email_validators)
+    charity_name = StringField(
+        "Charity name",
+        validators=[DataRequired("Enter the charity's name."), Length(max=160)],
+    )
+    regulator_number = StringField(
+        "Registered charity number",
+        validators=[Optional(), regulator_number],
+        description="England and Wales: 1123456. Scotland: SC012345. Northern Ireland: NIC100001.",
+    )
+    not_registered = BooleanField("We are not a registered charity")
+    not_registered_reason = StringField(
+        "Why not? (for example: a Community Interest Company)",
+        validators=[Optional(), Length(max=255)],
+    )
+    region = SelectField(
+        "Region",
+        choices=[("", "Choose a region")] + [(r, r) for r in REGIONS],
+        validators=[DataRequired("Choose the region the charity is based in.")],
+    )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[override]
+        ok = super().validate(extra_validators)
+        if self.not_registered.data:
+            if not (self.not_registered_reason.data or "").strip():
+                self.not_registered_reason.errors.append(
+                    "Tell us why the organisation is not registered."
+                )
+                ok = False
+        elif not self.regulator_number.data:
+            self.regulator_number.errors.append(
+                "Enter the charity number, or tick that you are not registered."
+            )
+            ok = False
+        return ok
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", validators=_email_validators)
+
+
+class ResetPasswordForm(_NewPassword, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(_NewPassword, FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )

@@ -1,0 +1,170 @@
+"""The charity's pages: its profile and its needs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Cause, Charity, Need, Role, Skill
+from ..permissions import can_edit_need, require_role
+from ..services.charities import CharityProfile, update_charity
+from ..services.errors import ServiceError
+from ..services.needs import NeedFields, change_need_status, create_need, update_need
+from .forms import CharityProfileForm, NeedForm, NeedStatusForm
+
+bp = Blueprint("charity", __name__)
+bp.before_request(require_role(Role.CHARITY))
+
+
+def _my_charity() -> Charity:
+    charity = current_user.charity
+    if charity is None:
+        abort(403)
+    return charity
+
+
+def _my_need(need_id: int) -> Need:
+    need = db.get_or_404(Need, need_id)
+    # Another charity's need is simply not found: its existence is not ours to reveal.
+    if not can_edit_need(current_user, need):
+        abort(404)
+    return need
+
+
+def _cause_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(db.select(Cause).order_by(Cause.position))]
+
+
+def _skill_choices() -> list[tuple[int, str]]:
+    return [(s.id, s.name) for s in db.session.scalars(db.select(Skill).order_by(Skill.position))]
+
+
+@bp.route("/")
+def dashboard() -> str:
+    charity = _my_charity()
+    needs = sorted(charity.needs, key=lambda n: n.created_at, reverse=True)
+    return render_template(
+        "charity/dashboard.html", charity=charity, needs=needs, status_form=NeedStatusForm()
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile() -> str | Response:
+    charity = _my_charity()
+    form = CharityProfileForm(obj=charity if request.method == "GET" else None)
+    form.causes.choices = _cause_choices()
+    if request.method == "GET":
+        form.causes.data = [c.id for c in charity.causes]
+        form.income_band.data = charity.income_band.value if charity.income_band else ""
+    if form.validate_on_submit():
+        try:
+            update_charity(
+                current_user,
+                charity,
+                CharityProfile(
+                    name=form.name.data,
+                    description=form.description.data or "",
+                    region=form.region.data,
+                    town=form.town.data,
+                    income_band=form.income_band.data,
+                    website=form.website.data,
+                    cause_ids=form.causes.data,
+                ),
+            )
+        except ServiceError as error:
+            form.causes.errors.append(str(error))
+        else:
+            flash("The charity's profile is saved.", "success")
+            return redirect(url_for("charity.dashboard"))
+    return render_template("charity/profile.html", form=form, charity=charity)
+
+
+def _need_fields(form: NeedForm) -> NeedFields:
+    return NeedFields(
+        title=form.title.data,
+        description=form.description.data,
+        region=form.region.data,
+        town=form.town.data,
+        remote_ok=form.remote_ok.data,
+        hours_per_month=form.hours_per_month.data,
+        closing_date=form.closing_date.data,
+        required_skill_ids=form.required_skills.data,
+        desired_skill_ids=[
+            s for s in form.desired_skills.data if s not in form.required_skills.data
+        ],
+        cause_ids=form.causes.data,
+    )
+
+
+def _need_form(need: Need | None) -> NeedForm:
+    form = NeedForm(obj=need if request.method == "GET" else None)
+    skills = _skill_choices()
+    form.required_skills.choices = skills
+    form.desired_skills.choices = skills
+    form.causes.choices = _cause_choices()
+    if request.method == "GET" and need is not None:
+        form.required_skills.data = [s.id for s in need.required_skills]
+        form.desired_skills.data = [s.id for s in need.desired_skills]
+        form.causes.data = [c.id for c in need.causes]
+    elif request.method == "GET":
+        form.remote_ok.data = True
+    return form
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+def new_need() -> str | Response:
+    charity = _my_charity()
+    form = _need_form(None)
+    if form.validate_on_submit():
+        try:
+            need = create_need(current_user, charity, _need_fields(form))
+        except ServiceError as error:
+            form.title.errors.append(str(error))
+        else:
+            flash("Saved as a draft. Publish it when you are ready.", "success")
+            return redirect(url_for("charity.need", need_id=need.id))
+    return render_template("charity/need_form.html", form=form, need=None, charity=charity)
+
+
+@bp.route("/needs/<int:need_id>")
+def need(need_id: int) -> str:
+    need = _my_need(need_id)
+    return render_template("charity/need.html", need=need, status_form=NeedStatusForm())
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+def edit_need(need_id: int) -> str | Response:
+    need = _my_need(need_id)
+    form = _need_form(need)
+    if form.validate_on_submit():
+        try:
+            update_need(current_user, need, _need_fields(form))
+        except ServiceError as error:
+            form.title.errors.append(str(error))
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("charity.need", need_id=need.id))
+    return render_template("charity/need_form.html", form=form, need=need, charity=need.charity)
+
+
+@bp.route("/needs/<int:need_id>/status", methods=["POST"])
+def need_status(need_id: int) -> Response:
+    need = _my_need(need_id)
+    form = NeedStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change_need_status(current_user, need, form.action.data)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        messages = {
+            "publish": "The role is published: volunteers can now find it.",
+            "pause": "The role is paused and hidden from volunteers.",
+            "close": "The role is closed.",
+            "mark_filled": "Congratulations: the role is marked as filled.",
+        }
+        flash(messages[form.action.data], "success")
+    return redirect(url_for("charity.need", need_id=need.id))

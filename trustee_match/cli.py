@@ -1,0 +1,104 @@
+"""Flask commands: `flask seed`, `flask taxonomy`, `flask users`, `flask outbox`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+seed_cli = AppGroup("seed", help="Fill the database with demo data.")
+taxonomy_cli = AppGroup("taxonomy", help="The skills and causes vocabularies.")
+users_cli = AppGroup("users", help="Manage accounts.")
+outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
+
+
+@taxonomy_cli.command("load")
+def taxonomy_load() -> None:
+    """Load or update skills and causes from trustee_match/data/."""
+    from .services.taxonomy import load_taxonomy
+
+    skills, causes = load_taxonomy()
+    click.echo(f"Taxonomy loaded: {skills} skills, {causes} causes.")
+
+
+@seed_cli.command("demo")
+@click.option("--force", is_flag=True, help="Add demo data even if the database has data.")
+@click.option(
+    "--skip-if-seeded", is_flag=True, help="Exit quietly (status 0) if the database has data."
+)
+def seed_demo_command(force: bool, skip_if_seeded: bool) -> None:
+    """Fill an empty database with believable demo data and print the demo logins."""
+    from .seed.demo import is_empty_database, seed_demo
+
+    if not is_empty_database() and not force:
+        if skip_if_seeded:
+            click.echo("The database already has data; not seeding demo data again.")
+            return
+        raise click.ClickException(
+            "The database is not empty. Run with --force to add demo data anyway."
+        )
+    logins = seed_demo(progress=click.echo)
+    click.echo("")
+    click.echo(f"Demo logins (password for all: {logins.password})")
+    click.echo(f"  staff:     {logins.staff_email}")
+    click.echo(f"  volunteer: {logins.volunteer_email}")
+    click.echo(f"  charity:   {logins.charity_email}")
+
+
+@users_cli.command("create-staff")
+@click.argument("email")
+@click.option(
+    "--link", "send_link", is_flag=True, help="Print a one-time set-password link instead."
+)
+def create_staff_command(email: str, send_link: bool) -> None:
+    """Create a staff account: asks for a password, or prints a one-time set-password link."""
+    from .services.accounts import EmailTaken, create_staff
+    from .validators import PASSWORD_MAX, PASSWORD_MIN
+
+    password = None
+    if not send_link:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+            raise click.ClickException(
+                f"Use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters."
+            )
+    try:
+        user, link = create_staff(email, password)
+    except EmailTaken as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Staff account created for {user.email}.")
+    if link:
+        click.echo(f"Set the password within 3 days, once, at: {link}")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+def outbox_work(once: bool, interval: float) -> None:
+    """Deliver queued emails until stopped."""
+    import time
+
+    from flask import current_app
+
+    from .email.worker import backend_for, deliver_due
+
+    backend = backend_for(current_app)
+    while True:
+        sent = deliver_due(backend)
+        if once:
+            click.echo(f"Delivered {sent} emails.")
+            return
+        time.sleep(interval)
+
+
+def install(app: Flask) -> None:
+    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli):
+        app.cli.add_command(group)
+
+    @app.shell_context_processor
+    def shell_context() -> dict:
+        from . import models
+
+        return {"db": db, "models": models}

@@ -1,0 +1,47 @@
+"""Friendly error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+MESSAGES = {
+    400: (
+        "Something was wrong with that request",
+        "Please go back, reload the page and try again.",
+    ),
+    403: ("You can't see this page", "Your account doesn't have access to it."),
+    404: ("Page not found", "The address may be mistyped, or the page may have moved."),
+    405: ("That didn't work", "This page can't be used that way."),
+    413: ("That was too large", "Please send something smaller."),
+    429: ("Too many attempts", "Please wait a few minutes and try again."),
+    500: ("Sorry, something went wrong on our side", "We've been told. Please try again shortly."),
+}
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title="This form has expired",
+            message="For your security, forms expire. Go back, reload the page and try again.",
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code in (301, 302, 303, 307, 308):
+            return error
+        title, message = MESSAGES.get(code, (error.name, error.description or ""))
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        title, message = MESSAGES[500]
+        return render_template("errors/error.html", code=500, title=title, message=message), 500

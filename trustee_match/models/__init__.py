@@ -1,0 +1,48 @@
+"""The data model. Importing this package registers every table on db.metadata."""
+
+from .audit import AuditEntry
+from .charity import Charity, CharityMember, charity_causes
+from .enums import (
+    INCOME_BAND_LABELS,
+    REGIONS,
+    BoardExperience,
+    CharityStatus,
+    IncomeBand,
+    NeedStatus,
+    Role,
+    SkillLevel,
+)
+from .need import Need, NeedSkill, need_causes
+from .outbox import OutboxMessage, OutboxStatus
+from .taxonomy import Cause, Skill
+from .token import OneTimeToken
+from .user import User, normalise_email
+from .volunteer import VolunteerProfile, VolunteerSkill, volunteer_causes
+
+__all__ = [
+    "INCOME_BAND_LABELS",
+    "REGIONS",
+    "AuditEntry",
+    "BoardExperience",
+    "Cause",
+    "Charity",
+    "CharityMember",
+    "CharityStatus",
+    "IncomeBand",
+    "Need",
+    "NeedSkill",
+    "NeedStatus",
+    "OneTimeToken",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "Skill",
+    "SkillLevel",
+    "User",
+    "VolunteerProfile",
+    "VolunteerSkill",
+    "charity_causes",
+    "need_causes",
+    "normalise_email",
+    "volunteer_causes",
+]

@@ -1,0 +1,69 @@
+"""Charities and the people who act for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .enums import CharityStatus, IncomeBand, str_enum
+
+charity_causes = Table(
+    "charity_causes",
+    db.metadata,
+    Column("charity_id", ForeignKey("charities.id", ondelete="CASCADE"), primary_key=True),
+    Column("cause_id", ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Charity(db.Model):
+    __tablename__ = "charities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    # None when not registered; then not_registered_reason says why (e.g. a CIC).
+    regulator_number: Mapped[str | None] = mapped_column(String(16), unique=True)
+    not_registered_reason: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str | None] = mapped_column(String(64))
+    town: Mapped[str | None] = mapped_column(String(100))
+    income_band: Mapped[IncomeBand | None] = mapped_column(str_enum(IncomeBand))
+    website: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[CharityStatus] = mapped_column(
+        str_enum(CharityStatus), default=CharityStatus.PENDING
+    )
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    members = relationship("CharityMember", back_populates="charity", cascade="all, delete-orphan")
+    causes = relationship("Cause", secondary=charity_causes, order_by="Cause.position")
+    needs = relationship("Need", back_populates="charity", cascade="all, delete-orphan")
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == CharityStatus.VERIFIED
+
+    @property
+    def place(self) -> str:
+        return self.town or self.region or "the UK"
+
+
+class CharityMember(db.Model):
+    __tablename__ = "charity_members"
+    __table_args__ = (UniqueConstraint("charity_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charity_id: Mapped[int] = mapped_column(ForeignKey("charities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(100))
+    job_title: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    charity = relationship("Charity", back_populates="members")
+    user = relationship("User", back_populates="memberships")

@@ -1,0 +1,72 @@
+"""A trustee role a charity wants to fill."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .enums import NeedStatus, str_enum
+
+need_causes = Table(
+    "need_causes",
+    db.metadata,
+    Column("need_id", ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True),
+    Column("cause_id", ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Need(db.Model):
+    __tablename__ = "needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charity_id: Mapped[int] = mapped_column(
+        ForeignKey("charities.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(64))
+    town: Mapped[str | None] = mapped_column(String(100))
+    remote_ok: Mapped[bool] = mapped_column(default=True)
+    hours_per_month: Mapped[int]
+    closing_date: Mapped[date | None]
+    status: Mapped[NeedStatus] = mapped_column(
+        str_enum(NeedStatus), default=NeedStatus.DRAFT, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    charity = relationship("Charity", back_populates="needs")
+    skill_links: Mapped[list[NeedSkill]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", order_by="NeedSkill.skill_id"
+    )
+    causes = relationship("Cause", secondary=need_causes, order_by="Cause.position")
+
+    @property
+    def required_skills(self) -> list:
+        return [link.skill for link in self.skill_links if link.required]
+
+    @property
+    def desired_skills(self) -> list:
+        return [link.skill for link in self.skill_links if not link.required]
+
+    @property
+    def place(self) -> str:
+        return self.town or self.region or "the UK"
+
+
+class NeedSkill(db.Model):
+    __tablename__ = "need_skills"
+    __table_args__ = (UniqueConstraint("need_id", "skill_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
+    required: Mapped[bool] = mapped_column(default=True)
+
+    need = relationship("Need", back_populates="skill_links")
+    skill = relationship("Skill", lazy="joined")

@@ -1,0 +1,88 @@
+"""Accounts: who can log in and in which role."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .enums import Role, str_enum
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def normalise_email(value: str) -> str:
+    """The form an email address is stored and compared in."""
+    return value.strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Always stored trimmed and lower-cased (see normalise_email), so the plain unique
+    # constraint makes addresses unique case-insensitively on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Flask-Login keeps this in the session instead of the id; changing it ends every session.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    volunteer_profile = relationship(
+        "VolunteerProfile", back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+    memberships = relationship("CharityMember", back_populates="user")
+
+    @validates("email")
+    def _normalise_email(self, _key: str, value: str) -> str:
+        return normalise_email(value)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.STAFF
+
+    @property
+    def is_volunteer(self) -> bool:
+        return self.role == Role.VOLUNTEER
+
+    @property
+    def is_charity(self) -> bool:
+        return self.role == Role.CHARITY
+
+    @property
+    def charity(self):
+        """The charity this member belongs to (charity accounts have exactly one)."""
+        return self.memberships[0].charity if self.memberships else None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,61 @@
+"""Who may see and do what. Every access rule lives here, small enough to read in one screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Charity, Need, NeedStatus, Role, User
+
+
+def require_role(role: Role) -> Callable[[], None]:
+    """A blueprint-wide `before_request` hook: log in first, then be of this role."""
+
+    def check() -> None:
+        if not current_user.is_authenticated:
+            from .extensions import login_manager
+
+            abort(login_manager.unauthorized())
+        if current_user.role != role:
+            abort(403)
+
+    return check
+
+
+def staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not (current_user.is_authenticated and current_user.is_staff):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def is_member_of(user: User, charity: Charity) -> bool:
+    return user.is_authenticated and any(m.charity_id == charity.id for m in user.memberships)
+
+
+def can_edit_need(user: User, need: Need) -> bool:
+    """Only the charity's own members edit its needs."""
+    return is_member_of(user, need.charity)
+
+
+def can_view_need(user: User, need: Need) -> bool:
+    """Open needs are public to volunteers; other states only to their charity and staff."""
+    if user.is_authenticated and user.is_staff:
+        return True
+    if is_member_of(user, need.charity):
+        return True
+    return need.status == NeedStatus.OPEN and need.charity.is_verified
+
+
+def can_view_volunteer_contact(user: User, volunteer: User) -> bool:
+    """A volunteer's email, phone and LinkedIn: themselves and staff (introductions widen this)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.id == volunteer.id

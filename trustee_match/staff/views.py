@@ -1,0 +1,134 @@
+"""The staff console: verifying charities and looking after accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Charity, CharityMember, CharityStatus, Need, NeedStatus, Role, User
+from ..models.volunteer import VolunteerProfile
+from ..permissions import require_role
+from ..services.accounts import set_user_active
+from ..services.charities import reject_charity, verify_charity
+from ..services.errors import ServiceError
+from .forms import ConfirmForm, RejectCharityForm, UserSearchForm
+
+bp = Blueprint("staff", __name__)
+bp.before_request(require_role(Role.STAFF))
+
+PAGE_SIZE = 50
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+@bp.route("/")
+def dashboard() -> str:
+    counts = {
+        "pending_charities": _count(
+            select(Charity.id).where(Charity.status == CharityStatus.PENDING)
+        ),
+        "verified_charities": _count(
+            select(Charity.id).where(Charity.status == CharityStatus.VERIFIED)
+        ),
+        "open_needs": _count(select(Need.id).where(Need.status == NeedStatus.OPEN)),
+        "volunteers": _count(select(User.id).where(User.role == Role.VOLUNTEER)),
+    }
+    return render_template("staff/dashboard.html", counts=counts)
+
+
+@bp.route("/charities")
+def charities() -> str:
+    status = request.args.get("status", CharityStatus.PENDING.value)
+    if status not in {s.value for s in CharityStatus}:
+        abort(404)
+    rows = db.session.scalars(
+        select(Charity).where(Charity.status == status).order_by(Charity.created_at)
+    ).all()
+    return render_template("staff/charities.html", charities=rows, status=status)
+
+
+@bp.route("/charities/<int:charity_id>")
+def charity(charity_id: int) -> str:
+    charity = db.get_or_404(Charity, charity_id)
+    return render_template(
+        "staff/charity.html",
+        charity=charity,
+        reject_form=RejectCharityForm(),
+        verify_form=ConfirmForm(),
+    )
+
+
+@bp.route("/charities/<int:charity_id>/verify", methods=["POST"])
+def verify(charity_id: int) -> Response:
+    charity = db.get_or_404(Charity, charity_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        verify_charity(current_user, charity)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{charity.name} is verified. Its members have been told.", "success")
+    return redirect(url_for("staff.charities"))
+
+
+@bp.route("/charities/<int:charity_id>/reject", methods=["POST"])
+def reject(charity_id: int) -> str | Response:
+    charity = db.get_or_404(Charity, charity_id)
+    form = RejectCharityForm()
+    if form.validate_on_submit():
+        try:
+            reject_charity(current_user, charity, form.reason.data)
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{charity.name} was not verified. Its members have been told why.", "success")
+        return redirect(url_for("staff.charities"))
+    return render_template(
+        "staff/charity.html", charity=charity, reject_form=form, verify_form=ConfirmForm()
+    ), 400
+
+
+@bp.route("/users")
+def users() -> str:
+    form = UserSearchForm(request.args)
+    query = select(User).order_by(User.created_at.desc())
+    term = (form.q.data or "").strip().lower()
+    if term:
+        like = f"%{term}%"
+        query = (
+            query.outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
+            .outerjoin(CharityMember, CharityMember.user_id == User.id)
+            .where(
+                or_(
+                    User.email.like(like),
+                    func.lower(VolunteerProfile.display_name).like(like),
+                    func.lower(CharityMember.contact_name).like(like),
+                )
+            )
+        )
+    page = request.args.get("page", 1, type=int)
+    results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "staff/users.html", form=form, results=results, toggle_form=ConfirmForm()
+    )
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_active(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        set_user_active(current_user, user, active)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{user.email} is {'active again' if active else 'deactivated'}.", "success")
+    return redirect(url_for("staff.users", q=request.args.get("q", "")))

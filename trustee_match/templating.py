@@ -1,0 +1,55 @@
+"""What every template can use: navigation, dates, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_login import current_user
+
+from .models import INCOME_BAND_LABELS, IncomeBand
+
+
+def _nav() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs for the signed-in user's main navigation."""
+    if not current_user.is_authenticated:
+        return [("public.home", "Home"), ("auth.signup", "Sign up"), ("auth.login", "Log in")]
+    if current_user.is_staff:
+        return [
+            ("staff.dashboard", "Overview"),
+            ("staff.charities", "Charities"),
+            ("staff.users", "People"),
+        ]
+    if current_user.is_charity:
+        return [
+            ("charity.dashboard", "Our roles"),
+            ("charity.new_need", "Post a role"),
+            ("charity.profile", "Charity profile"),
+        ]
+    return [
+        ("volunteer.dashboard", "Dashboard"),
+        ("volunteer.needs", "Browse roles"),
+        ("volunteer.profile", "My profile"),
+    ]
+
+
+def format_date(value: date | datetime | None) -> str:
+    """'3 March 2027': the way a UK reader writes a date."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def income_label(value: IncomeBand | str | None) -> str:
+    return INCOME_BAND_LABELS.get(IncomeBand(value), "") if value else "Not given"
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["income"] = income_label
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def globals_() -> dict:
+        return {"nav_items": _nav(), "site_name": app.config["SITE_NAME"]}

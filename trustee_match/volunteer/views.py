@@ -1,0 +1,119 @@
+"""The volunteer's pages: dashboard, skills profile, browsing open roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Cause, Need, Role, Skill
+from ..permissions import can_view_need, require_role
+from ..services import taxonomy
+from ..services.errors import ServiceError
+from ..services.needs import NeedFilters, open_needs_query
+from ..services.profiles import ProfileUpdate, update_volunteer_profile
+from .forms import LEVEL_CHOICES, NeedFilterForm, ProfileForm
+
+bp = Blueprint("volunteer", __name__)
+bp.before_request(require_role(Role.VOLUNTEER))
+
+PAGE_SIZE = 20
+
+
+@bp.route("/")
+def dashboard() -> str:
+    profile = current_user.volunteer_profile
+    recent = db.paginate(open_needs_query(NeedFilters()), page=1, per_page=5, error_out=False)
+    return render_template("volunteer/dashboard.html", profile=profile, recent=recent.items)
+
+
+def _profile_choices(form: ProfileForm) -> None:
+    form.skills.choices = [(s.id, s.name) for s in db.session.scalars(db.select(Skill))]
+    form.causes.choices = [
+        (c.id, c.name) for c in db.session.scalars(db.select(Cause).order_by(Cause.position))
+    ]
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile() -> str | Response:
+    profile = current_user.volunteer_profile
+    form = ProfileForm(obj=profile if request.method == "GET" else None)
+    _profile_choices(form)
+    if request.method == "GET":
+        form.skills.data = [entry.skill_id for entry in profile.skills]
+        form.causes.data = [cause.id for cause in profile.causes]
+        form.board_experience.data = profile.board_experience.value
+    raw_levels = {
+        int(key.removeprefix("level-")): value
+        for key, value in request.form.items()
+        if key.startswith("level-") and key.removeprefix("level-").isdigit()
+    }
+    if form.validate_on_submit():
+        levels = form.skill_levels(raw_levels)
+        if levels is not None:
+            update = ProfileUpdate(
+                display_name=form.display_name.data,
+                headline=form.headline.data,
+                bio=form.bio.data or "",
+                region=form.region.data,
+                remote_ok=form.remote_ok.data,
+                hours_per_month=form.hours_per_month.data,
+                board_experience=form.board_experience.data,
+                linkedin_url=form.linkedin_url.data,
+                phone=form.phone.data,
+                available=form.available.data,
+                skill_levels=levels,
+                cause_ids=form.causes.data,
+            )
+            try:
+                update_volunteer_profile(current_user, update)
+            except ServiceError as error:
+                form.skills.errors.append(str(error))
+            else:
+                flash("Your profile is saved.", "success")
+                return redirect(url_for("volunteer.dashboard"))
+    current_levels = (
+        {k: v for k, v in raw_levels.items()}
+        if request.method == "POST"
+        else {entry.skill_id: entry.level.value for entry in profile.skills}
+    )
+    return render_template(
+        "volunteer/profile.html",
+        form=form,
+        groups=taxonomy.skill_groups(),
+        levels=current_levels,
+        level_choices=LEVEL_CHOICES,
+    )
+
+
+@bp.route("/needs")
+def needs() -> str:
+    form = NeedFilterForm(request.args)
+    skills = list(db.session.scalars(db.select(Skill).order_by(Skill.name)))
+    causes = list(db.session.scalars(db.select(Cause).order_by(Cause.position)))
+    form.skill.choices = [("", "Any skill")] + [(s.slug, s.name) for s in skills]
+    form.cause.choices = [("", "Any cause")] + [(c.slug, c.name) for c in causes]
+    form.validate()
+    by_slug_skill = {s.slug: s.id for s in skills}
+    by_slug_cause = {c.slug: c.id for c in causes}
+    filters = NeedFilters(
+        skill_id=by_slug_skill.get(form.skill.data or ""),
+        cause_id=by_slug_cause.get(form.cause.data or ""),
+        region=form.region.data or None if not form.region.errors else None,
+        remote_only=bool(form.remote.data),
+    )
+    page = request.args.get("page", 1, type=int)
+    results = db.paginate(open_needs_query(filters), page=page, per_page=PAGE_SIZE, error_out=False)
+    filter_args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "volunteer/needs.html", form=form, results=results, filter_args=filter_args
+    )
+
+
+@bp.route("/needs/<int:need_id>")
+def need(need_id: int) -> str:
+    need = db.get_or_404(Need, need_id)
+    if not can_view_need(current_user, need):
+        abort(404)
+    return render_template("volunteer/need.html", need=need)
