@@ -61,11 +61,12 @@ def app(config_class: type[TestConfig]) -> Iterator[Flask]:
     """A new app with an empty database (bar the skills and causes), inside an app context."""
     app = create_app(config_class)
 
-    # Test requests reuse the test's app context; make each one load its user and rows afresh,
-    # as a real request would.
+    # Test requests reuse the test's app context (and so its `g` and session); start each one
+    # with an empty `g` and fresh rows, as a real request in its own app context would.
     @app.before_request
     def _fresh_request() -> None:
-        g.pop("_login_user", None)
+        for key in list(vars(g)):
+            delattr(g, key)
         db.session.expire_all()
 
     with app.app_context():

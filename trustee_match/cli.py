@@ -39,7 +39,10 @@ def seed_demo_command(force: bool, skip_if_seeded: bool) -> None:
         raise click.ClickException(
             "The database is not empty. Run with --force to add demo data anyway."
         )
-    logins = seed_demo(progress=click.echo)
+    try:
+        logins = seed_demo(progress=click.echo)
+    except RuntimeError as error:  # the demo logins exist already
+        raise click.ClickException(str(error)) from None
     click.echo("")
     click.echo(f"Demo logins (password for all: {logins.password})")
     click.echo(f"  staff:     {logins.staff_email}")

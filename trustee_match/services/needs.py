@@ -75,8 +75,9 @@ def create_need(actor: User, charity: Charity, fields: NeedFields) -> Need:
     """Save a new need as a draft. Any member may draft, verified or not."""
     if not is_member_of(actor, charity):
         raise NotAllowed("Only the charity's own members can post its needs.")
-    need = Need(charity=charity, status=NeedStatus.DRAFT)
+    need = Need(status=NeedStatus.DRAFT)
     _apply(need, fields)
+    need.charity = charity
     db.session.add(need)
     db.session.commit()
     return need

@@ -1,0 +1,177 @@
+"""Every route, requested as every kind of visitor, gives what it should, and nothing leaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from config import TestConfig
+from trustee_match import create_app
+from trustee_match.models import CharityStatus, NeedStatus
+
+from .conftest import login
+from .factories import (
+    CharityFactory,
+    CharityUserFactory,
+    NeedFactory,
+    StaffFactory,
+    VolunteerFactory,
+)
+
+ACTORS = ("anonymous", "volunteer", "member", "other_member", "staff")
+OK, LOGIN, FORBIDDEN, MISSING, DONE, BAD = 200, "login", 403, 404, 302, 400
+
+
+@pytest.fixture
+def world(app):
+    """One of each kind of person, a charity with an open need and a draft, and a pending one."""
+    charity = CharityFactory(name="Canal Boat Trust")
+    other = CharityFactory(name="Moorland Rescue")
+    pending = CharityFactory(
+        name="New Hope Pending", status=CharityStatus.PENDING, verified_at=None
+    )
+    people = {
+        "volunteer": VolunteerFactory(email="vol.secret@example.org"),
+        "member": CharityUserFactory(email="member@canal.org", charity=charity),
+        "other_member": CharityUserFactory(email="member@moor.org", charity=other),
+        "staff": StaffFactory(email="staff@example.org"),
+    }
+    open_need = NeedFactory(charity=charity, title="Open digital trustee role")
+    draft = NeedFactory(charity=charity, title="Secret draft role", status=NeedStatus.DRAFT)
+    return {
+        "people": people,
+        "charity": charity,
+        "pending": pending,
+        "open_need": open_need,
+        "draft": draft,
+    }
+
+
+def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
+    """(method, path, {actor: expected}) for every route in the app."""
+    n, d, c = w["open_need"].id, w["draft"].id, w["pending"].id
+    v = w["people"]["volunteer"].id
+    everyone = dict.fromkeys(ACTORS, OK)
+
+    def only(actor, got=OK, other=FORBIDDEN, **overrides):
+        row = {a: other for a in ACTORS}
+        row["anonymous"] = LOGIN
+        row[actor] = got
+        row.update(overrides)
+        return row
+
+    member_only = dict(other_member=OK)
+    return [
+        ("GET", "/", everyone),
+        ("GET", "/healthz", everyone),
+        ("GET", "/static/css/site.css", everyone),
+        ("GET", "/account/signup", everyone),
+        ("GET", "/account/signup/volunteer", everyone),
+        ("GET", "/account/signup/charity", everyone),
+        ("GET", "/account/check-email", everyone),
+        ("GET", "/account/login", {**dict.fromkeys(ACTORS, DONE), "anonymous": OK}),
+        ("GET", "/account/forgot-password", everyone),
+        ("GET", "/account/verify/not-a-token", dict.fromkeys(ACTORS, BAD)),
+        ("GET", "/account/reset-password/not-a-token", dict.fromkeys(ACTORS, BAD)),
+        ("GET", "/account/password", {**everyone, "anonymous": LOGIN}),
+        ("POST", "/account/logout", dict.fromkeys(ACTORS, DONE)),
+        ("GET", "/volunteer/", only("volunteer")),
+        ("GET", "/volunteer/profile", only("volunteer")),
+        ("GET", "/volunteer/needs", only("volunteer")),
+        ("GET", f"/volunteer/needs/{n}", only("volunteer")),
+        ("GET", f"/volunteer/needs/{d}", only("volunteer", MISSING)),
+        ("GET", "/charity/", only("member", **member_only)),
+        ("GET", "/charity/profile", only("member", **member_only)),
+        ("GET", "/charity/needs/new", only("member", **member_only)),
+        ("GET", f"/charity/needs/{d}", only("member", other_member=MISSING)),
+        ("GET", f"/charity/needs/{d}/edit", only("member", other_member=MISSING)),
+        ("POST", f"/charity/needs/{d}/status", only("member", DONE, other_member=MISSING)),
+        ("GET", "/staff/", only("staff")),
+        ("GET", "/staff/charities", only("staff")),
+        ("GET", f"/staff/charities/{c}", only("staff")),
+        ("POST", f"/staff/charities/{c}/verify", only("staff", DONE)),
+        ("POST", f"/staff/charities/{c}/reject", only("staff", DONE)),
+        ("GET", "/staff/users", only("staff")),
+        ("POST", f"/staff/users/{v}/active", only("staff", DONE)),
+        # The local mailbox exists only where DEV_MAILBOX is on (development and tests); see
+        # test_local_mailbox_is_absent_outside_development.
+        ("GET", "/dev/mailbox", everyone),
+    ]
+
+
+def _token(client, actor: str) -> str:
+    html = client.get("/account/login" if actor == "anonymous" else "/").get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _post_data(path: str) -> dict[str, str]:
+    if path.endswith("/status"):
+        return {"action": "close"}
+    if path.endswith("/reject"):
+        return {"reason": "Not on the register."}
+    if path.endswith("/active"):
+        return {"active": "1"}
+    return {}
+
+
+def test_every_route_answers_each_visitor_as_it_should(app, world):
+    routes = _routes(world)
+    covered = {
+        re.sub(r"/\d+", "/<id>", path).replace("not-a-token", "<token>") for _, path, _ in routes
+    }
+    for rule in app.url_map.iter_rules():
+        shape = re.sub(r"<[^>]+>", "<id>", rule.rule)
+        shape = shape.replace("verify/<id>", "verify/<token>").replace(
+            "password/<id>", "password/<token>"
+        )
+        if rule.endpoint == "static":
+            continue
+        assert shape in covered or shape.startswith("/dev/mailbox/"), (
+            f"route not in the access matrix: {rule.rule}"
+        )
+
+    failures = []
+    for actor in ACTORS:
+        for method, path, expected in routes:
+            client = app.test_client()
+            if actor != "anonymous":
+                r = login(client, world["people"][actor].email)
+                assert r.status_code == 302, (actor, path, r.get_data(as_text=True)[-3000:])
+            if method == "GET":
+                response = client.get(path)
+            else:
+                data = {"csrf_token": _token(client, actor), **_post_data(path)}
+                response = client.post(path, data=data)
+            want = expected[actor]
+            got = response.status_code
+            if want == LOGIN:
+                ok = got == 302 and "/account/login" in response.location
+            else:
+                ok = got == want
+            if not ok:
+                failures.append(f"{actor} {method} {path}: expected {want}, got {got}")
+    assert failures == []
+
+
+def test_no_page_shows_a_volunteer_email_or_another_charity_draft(app, world):
+    pages = [p for m, p, _ in _routes(world) if m == "GET" and not p.startswith("/dev/")]
+    for actor in ("anonymous", "volunteer", "member", "other_member"):
+        client = app.test_client()
+        if actor != "anonymous":
+            login(client, world["people"][actor].email)
+        for path in pages:
+            html = client.get(path).get_data(as_text=True)
+            assert "vol.secret@example.org" not in html, f"{actor} sees the email on {path}"
+            if actor != "member":
+                assert "Secret draft role" not in html, f"{actor} sees the draft on {path}"
+    staff = app.test_client()
+    login(staff, world["people"]["staff"].email)
+    assert "vol.secret@example.org" in staff.get("/staff/users").get_data(as_text=True)
+
+
+def test_local_mailbox_is_absent_outside_development():
+    class Production(TestConfig):
+        DEV_MAILBOX = False
+
+    assert create_app(Production).test_client().get("/dev/mailbox").status_code == 404
