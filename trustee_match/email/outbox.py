@@ -16,6 +16,7 @@ def queue_email(
     *,
     subject: str,
     to_name: str | None = None,
+    match_id: int | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render `templates/email/<kind>.txt` and `.html` and queue the message.
@@ -34,6 +35,7 @@ def queue_email(
         to_name=to_name,
         user_id=user.id if user is not None else None,
         subject=subject,
+        match_id=match_id,
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", **context),
     )

@@ -12,8 +12,9 @@ from .enums import (
     Role,
     SkillLevel,
 )
+from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition, RejectReason, Reply
 from .need import Need, NeedSkill, need_causes
-from .outbox import OutboxMessage, OutboxStatus
+from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -21,6 +22,8 @@ from .volunteer import VolunteerProfile, VolunteerSkill, volunteer_causes
 
 __all__ = [
     "INCOME_BAND_LABELS",
+    "LIVE_STATES",
+    "OPEN_STATES",
     "REGIONS",
     "AuditEntry",
     "BoardExperience",
@@ -28,13 +31,19 @@ __all__ = [
     "Charity",
     "CharityMember",
     "CharityStatus",
+    "EmailEvent",
     "IncomeBand",
+    "Match",
+    "MatchState",
+    "MatchTransition",
     "Need",
     "NeedSkill",
     "NeedStatus",
     "OneTimeToken",
     "OutboxMessage",
     "OutboxStatus",
+    "RejectReason",
+    "Reply",
     "Role",
     "Skill",
     "SkillLevel",

@@ -41,5 +41,33 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
+    # The match an email is about, so staff can see it in the match's history.
+    match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("matches.id", ondelete="SET NULL"), index=True
+    )
+    # A worker's claim on a row while it sends; a crashed worker's claim lapses.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How many times the provider was called for this row (more than 1 can mean a duplicate).
+    provider_calls: Mapped[int] = mapped_column(default=0)
+    # The latest delivery event SendGrid reported: processed, delivered, bounce, ...
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
+    delivery_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EmailEvent(db.Model):
+    """One delivery event from SendGrid's Event Webhook, stored once per sg_event_id."""
+
+    __tablename__ = "email_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sg_event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    reason: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
