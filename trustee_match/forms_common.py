@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import SelectMultipleField, widgets
+from wtforms.validators import ValidationError
 
 
 class CheckboxesField(SelectMultipleField):
@@ -16,4 +17,4 @@ class CheckboxesField(SelectMultipleField):
         values = {str(value) for value, *_ in self.iter_choices()}
         for item in self.data or []:
             if str(item) not in values:
-                raise ValueError("One of the choices is not on the list. Please choose again.")
+                raise ValidationError("One of the choices is not on the list. Please choose again.")

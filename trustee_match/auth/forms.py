@@ -25,6 +25,10 @@ class _NewPassword:
     )
 
 
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 _email_validators = [
     DataRequired("Enter your email address."),
     Email("Enter an email address like name@example.org."),
@@ -36,7 +40,7 @@ class VolunteerSignupForm(_NewPassword, FlaskForm):
     display_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
-    email = EmailField("Email address", validators=_email_validators)
+    email = EmailField("Email address", validators=_email_validators, filters=[_strip])
 
 
 class CharitySignupForm(_NewPassword, FlaskForm):
@@ -44,7 +48,7 @@ class CharitySignupForm(_NewPassword, FlaskForm):
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
     job_title = StringField("Your role at the charity", validators=[Optional(), Length(max=100)])
-    email = EmailField("Work email address", validators=_email_validators)
+    email = EmailField("Work email address", validators=_email_validators, filters=[_strip])
     charity_name = StringField(
         "Charity name",
         validators=[DataRequired("Enter the charity's name."), Length(max=160)],
@@ -82,13 +86,15 @@ class CharitySignupForm(_NewPassword, FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address.")])
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address.")], filters=[_strip]
+    )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", validators=_email_validators)
+    email = EmailField("Email address", validators=_email_validators, filters=[_strip])
 
 
 class ResetPasswordForm(_NewPassword, FlaskForm):

@@ -184,7 +184,7 @@ def change_password() -> str | Response:
             form.current_password.errors.append(str(error))
         else:
             # Keep this session alive with the new session token; all others are now invalid.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form)
