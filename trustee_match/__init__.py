@@ -51,14 +51,18 @@ def register_blueprints(app: Flask) -> None:
     from .charity.views import bp as charity_bp
     from .dev.views import bp as dev_bp
     from .public.views import bp as public_bp
+    from .respond.views import bp as respond_bp
     from .staff.views import bp as staff_bp
     from .volunteer.views import bp as volunteer_bp
+    from .webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(volunteer_bp, url_prefix="/volunteer")
     app.register_blueprint(charity_bp, url_prefix="/charity")
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(respond_bp, url_prefix="/respond")
+    app.register_blueprint(csrf.exempt(webhooks_bp), url_prefix="/webhooks")
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp, url_prefix="/dev")
 

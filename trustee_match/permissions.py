@@ -59,3 +59,16 @@ def can_view_volunteer_contact(user: User, volunteer: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_staff or user.id == volunteer.id
+
+
+CONTACT_STATES = frozenset({"introduced", "appointed", "not_proceeding"})
+
+
+def can_view_match_contacts(user: User, match) -> bool:
+    """Contact details cross over only once both sides accepted (and stay visible after)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    in_match = user.id == match.volunteer_id or is_member_of(user, match.need.charity)
+    return in_match and match.state.value in CONTACT_STATES

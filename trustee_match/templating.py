@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_login import current_user
 
 from .models import INCOME_BAND_LABELS, IncomeBand
@@ -12,23 +12,28 @@ from .models import INCOME_BAND_LABELS, IncomeBand
 
 def _nav() -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the signed-in user's main navigation."""
+    if not has_request_context():
+        return []  # an email rendered by a worker or a command
     if not current_user.is_authenticated:
         return [("public.home", "Home"), ("auth.signup", "Sign up"), ("auth.login", "Log in")]
     if current_user.is_staff:
         return [
             ("staff.dashboard", "Overview"),
+            ("staff.matches", "Matches"),
             ("staff.charities", "Charities"),
             ("staff.users", "People"),
         ]
     if current_user.is_charity:
         return [
             ("charity.dashboard", "Our roles"),
+            ("charity.matches", "Introductions"),
             ("charity.new_need", "Post a role"),
             ("charity.profile", "Charity profile"),
         ]
     return [
         ("volunteer.dashboard", "Dashboard"),
         ("volunteer.needs", "Browse roles"),
+        ("volunteer.matches", "Introductions"),
         ("volunteer.profile", "My profile"),
     ]
 
@@ -49,6 +54,10 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["income"] = income_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    from .services.match_state import state_label
+
+    app.jinja_env.globals["state_label"] = state_label
 
     @app.context_processor
     def globals_() -> dict:

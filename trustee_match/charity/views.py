@@ -7,10 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import Cause, Charity, Need, Role, Skill
-from ..permissions import can_edit_need, require_role
+from ..forms_common import MatchActionForm
+from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
+from ..permissions import can_edit_need, can_view_match_contacts, require_role
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
+from ..services.match_actions import act_on_match
 from ..services.needs import NeedFields, change_need_status, create_need, update_need
 from .forms import CharityProfileForm, NeedForm, NeedStatusForm
 
@@ -168,3 +170,52 @@ def need_status(need_id: int) -> Response:
         }
         flash(messages[form.action.data], "success")
     return redirect(url_for("charity.need", need_id=need.id))
+
+
+# A charity sees matches for its own needs once staff have approved them.
+_HIDDEN_FROM_CHARITY = (MatchState.PROPOSED, MatchState.REJECTED)
+
+
+def _charity_matches():
+    return (
+        db.select(Match)
+        .join(Match.need)
+        .where(Need.charity_id == _my_charity().id, Match.state.notin_(_HIDDEN_FROM_CHARITY))
+    )
+
+
+@bp.route("/matches")
+def matches() -> str:
+    rows = db.session.scalars(_charity_matches().order_by(Match.updated_at.desc())).all()
+    return render_template("charity/matches.html", matches=rows)
+
+
+def _our_match(match_id: int) -> Match:
+    match = db.session.scalar(_charity_matches().where(Match.id == match_id))
+    if match is None:
+        abort(404)
+    return match
+
+
+@bp.route("/matches/<int:match_id>")
+def match(match_id: int) -> str:
+    match = _our_match(match_id)
+    return render_template(
+        "charity/match.html",
+        match=match,
+        form=MatchActionForm(),
+        show_contacts=can_view_match_contacts(current_user, match),
+    )
+
+
+@bp.route("/matches/<int:match_id>/act", methods=["POST"])
+def match_action(match_id: int) -> Response:
+    match = _our_match(match_id)
+    form = MatchActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        flash(act_on_match(current_user, match, form.action.data), "success")
+    except ServiceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("charity.match", match_id=match.id))

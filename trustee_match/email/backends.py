@@ -1,4 +1,8 @@
-"""Where a queued email goes. One interface; the local mailbox in development and tests."""
+"""Where a queued email goes. One interface; the local mailbox in development and tests.
+
+A backend gets an `OutgoingEmail`, a plain snapshot of an outbox row, because the worker sends
+outside any database transaction: nothing a backend touches may lazy-load from the session.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,66 @@ from ..models import OutboxMessage
 
 
 @dataclass(frozen=True)
+class OutgoingEmail:
+    """Everything a provider needs to send one outbox row."""
+
+    outbox_id: int
+    kind: str
+    to_email: str
+    to_name: str | None
+    subject: str
+    text_body: str
+    html_body: str
+
+    @classmethod
+    def from_row(cls, message: OutboxMessage) -> OutgoingEmail:
+        return cls(
+            outbox_id=message.id,
+            kind=message.kind,
+            to_email=message.to_email,
+            to_name=message.to_name,
+            subject=message.subject,
+            text_body=message.text_body,
+            html_body=message.html_body,
+        )
+
+
+@dataclass(frozen=True)
 class SendResult:
+    """The provider accepted the message."""
+
     provider_message_id: str | None = None
+    status_code: int | None = None
+
+
+class DeliveryError(Exception):
+    """The provider did not accept the message.
+
+    `retryable` says whether trying again later can help (rate limits, outages, timeouts) or not
+    (a rejected request: sending it again gets the same answer). `retry_after` is the provider's
+    own hint, in seconds from now, when it gave one.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retryable: bool,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.retryable = retryable
+        self.status_code = status_code
+        self.retry_after = retry_after
 
 
 class EmailBackend(Protocol):
     name: str
 
-    def send(self, message: OutboxMessage) -> SendResult:
-        """Hand one message to the provider; raise on failure."""
+    def send(self, email: OutgoingEmail) -> SendResult:
+        """Hand one message to the provider; raise `DeliveryError` when it is not accepted."""
         ...
 
 
@@ -26,5 +81,5 @@ class LocalMailboxBackend:
 
     name = "local"
 
-    def send(self, message: OutboxMessage) -> SendResult:
-        return SendResult(provider_message_id=f"local-{message.id}")
+    def send(self, email: OutgoingEmail) -> SendResult:
+        return SendResult(provider_message_id=f"local-{email.outbox_id}")

@@ -125,6 +125,10 @@ def change_need_status(actor: User, need: Need, action: str) -> None:
         if need.closing_date is not None and need.closing_date < date.today():
             raise InvalidTransition("The closing date has passed. Set a new one, then publish.")
         need.published_at = need.published_at or utcnow()
+    if target in (NeedStatus.CLOSED, NeedStatus.FILLED):
+        from .matches import withdraw_open_matches_of
+
+        withdraw_open_matches_of(actor, need)
     need.status = target
     db.session.commit()
 

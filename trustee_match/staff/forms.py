@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -23,3 +23,26 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Search by email or name", validators=[Length(max=100)])
+
+
+class ProposeMatchForm(FlaskForm):
+    need_id = SelectField("Role", coerce=int, validators=[DataRequired("Choose a role.")])
+    volunteer_email = EmailField(
+        "Volunteer's email address",
+        validators=[DataRequired("Enter the volunteer's email address."), Length(max=254)],
+    )
+
+
+class RejectMatchForm(FlaskForm):
+    reason = SelectField(
+        "Reason",
+        choices=[
+            ("skills_mismatch", "Skills don't fit the role"),
+            ("location", "Location doesn't work"),
+            ("availability", "Not enough time available"),
+            ("conflict_of_interest", "Conflict of interest"),
+            ("profile_incomplete", "Profile too thin to judge"),
+            ("other", "Other"),
+        ],
+    )
+    note = TextAreaField("Note for the team (optional)", validators=[Length(max=1000)])

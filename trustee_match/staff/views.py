@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ..extensions import db
@@ -97,7 +98,14 @@ def reject(charity_id: int) -> str | Response:
 @bp.route("/users")
 def users() -> str:
     form = UserSearchForm(request.args)
-    query = select(User).order_by(User.created_at.desc())
+    query = (
+        select(User)
+        .options(
+            selectinload(User.volunteer_profile),
+            selectinload(User.memberships).joinedload(CharityMember.charity),
+        )
+        .order_by(User.created_at.desc(), User.id.desc())
+    )
     term = (form.q.data or "").strip().lower()
     if term:
         like = f"%{term}%"
@@ -132,3 +140,6 @@ def set_active(user_id: int) -> Response:
     else:
         flash(f"{user.email} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for("staff.users", q=request.args.get("q", "")))
+
+
+from . import match_views  # noqa: E402, F401 - registers the match routes on bp

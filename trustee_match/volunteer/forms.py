@@ -68,7 +68,7 @@ class ProfileForm(FlaskForm):
         ],
     )
     phone = StringField(
-        "Phone (optional)",
+        "Phone",
         validators=[
             Optional(),
             Regexp(r"^\+?[0-9 ()-]{7,20}$", message="Enter a phone number like 07700 900123."),

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import Cause, Need, Role, Skill
-from ..permissions import can_view_need, require_role
+from ..forms_common import MatchActionForm
+from ..models import Cause, Match, MatchState, Need, Role, Skill
+from ..permissions import can_view_match_contacts, can_view_need, require_role
 from ..services import taxonomy
 from ..services.errors import ServiceError
+from ..services.match_actions import act_on_match
+from ..services.matches import propose_match
 from ..services.needs import NeedFilters, open_needs_query
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
 from .forms import LEVEL_CHOICES, NeedFilterForm, ProfileForm
@@ -116,4 +120,68 @@ def need(need_id: int) -> str:
     need = db.get_or_404(Need, need_id)
     if not can_view_need(current_user, need):
         abort(404)
-    return render_template("volunteer/need.html", need=need)
+    existing = db.session.scalar(
+        db.select(Match).where(Match.need_id == need.id, Match.volunteer_id == current_user.id)
+    )
+    return render_template("volunteer/need.html", need=need, match=existing, form=FlaskForm())
+
+
+@bp.route("/needs/<int:need_id>/interest", methods=["POST"])
+def interest(need_id: int) -> Response:
+    need = db.get_or_404(Need, need_id)
+    if not can_view_need(current_user, need) or not FlaskForm().validate_on_submit():
+        abort(404 if not can_view_need(current_user, need) else 400)
+    try:
+        propose_match(current_user, need, current_user, source="interest")
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash("Thank you: our team will look at your interest and be in touch.", "success")
+    return redirect(url_for("volunteer.need", need_id=need.id))
+
+
+# Matches a volunteer sees: everything except ranker proposals staff haven't looked at yet.
+def _visible_to_volunteer():
+    return (Match.volunteer_id == current_user.id) & (
+        (Match.source == "interest")
+        | Match.state.notin_([MatchState.PROPOSED, MatchState.REJECTED])
+    )
+
+
+@bp.route("/matches")
+def matches() -> str:
+    rows = db.session.scalars(
+        db.select(Match).where(_visible_to_volunteer()).order_by(Match.updated_at.desc())
+    ).all()
+    return render_template("volunteer/matches.html", matches=rows)
+
+
+def _my_match(match_id: int) -> Match:
+    match = db.session.scalar(db.select(Match).where(Match.id == match_id, _visible_to_volunteer()))
+    if match is None:
+        abort(404)
+    return match
+
+
+@bp.route("/matches/<int:match_id>")
+def match(match_id: int) -> str:
+    match = _my_match(match_id)
+    return render_template(
+        "volunteer/match.html",
+        match=match,
+        form=MatchActionForm(),
+        show_contacts=can_view_match_contacts(current_user, match),
+    )
+
+
+@bp.route("/matches/<int:match_id>/act", methods=["POST"])
+def match_action(match_id: int) -> Response:
+    match = _my_match(match_id)
+    form = MatchActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        flash(act_on_match(current_user, match, form.action.data), "success")
+    except ServiceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("volunteer.match", match_id=match.id))

@@ -1,0 +1,147 @@
+"""Score one query record against every row of the other side's table."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching import signals as sig
+from matching.tables import Encoder, Table
+from matching.text import TextRows, text_value
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching")
+_THREADED_ROWS = 20_000
+RERANK_DEPTH = 200
+
+
+def _block_scores(table: Table, enc: Encoder, query) -> tuple[np.ndarray, np.ndarray]:
+    """Raw channel scores over all blocks; the products run on two threads when large."""
+    def one(block: TextRows):
+        return enc.text.channel_scores(block, query)
+
+    if table.n_rows >= _THREADED_ROWS:
+        parts = list(_POOL.map(one, table.blocks))
+    else:
+        parts = [one(b) for b in table.blocks]
+    if not parts:
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def text_scores(table: Table, enc: Encoder, query_text: str, allowed: np.ndarray) -> np.ndarray:
+    """Standardised text relevance with pseudo-relevance feedback on the best rows."""
+    counts = enc.text.counts([query_text])
+    z = enc.text.combine(*_block_scores(table, enc, enc.text.query_vectors(counts)))
+    m = enc.text.feedback_docs
+    pool = np.nonzero(allowed)[0]
+    if m <= 0 or enc.text.feedback_weight <= 0 or len(pool) <= m or counts.nnz == 0:
+        return z
+    depth = min(RERANK_DEPTH, len(pool))
+    best = pool[np.argpartition(-z[pool], depth - 1)[:depth]]
+    best = best[np.argsort(-z[best], kind="stable")]
+    expanded = enc.text.query_vectors(counts, feedback=table.counts(best[:m]))
+    word_norm, char_norm = table.norms()
+    rows = TextRows(table.counts(best), word_norm[best], char_norm[best])
+    z = z.copy()
+    z[best] = enc.text.combine(
+        *enc.text.channel_scores(rows, expanded), enc.text.feedback_scale_
+    )
+    return z
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every row's combined score and signal values for one query."""
+
+    score: np.ndarray
+    signals: dict[str, tuple[np.ndarray, np.ndarray]]
+    allowed: np.ndarray
+
+
+def _has_text(table: Table) -> np.ndarray:
+    return np.concatenate([b.has_text for b in table.blocks]) if table.blocks else np.zeros(0, bool)
+
+
+def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> Scored:
+    """Score every volunteer row for one need record."""
+    allowed = volunteers.alive.copy()
+    allowed[list(exclude_rows)] = False
+    required, desired = enc.need_skills(need)
+    req_ids, des_ids = enc.skills.ids(required, False), enc.skills.ids(desired, False)
+    n = volunteers.n_rows
+    full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
+    s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    z = text_scores(volunteers, enc, need.full_text(), allowed & _has_text(volunteers))
+    has_query_text = enc.text.counts([need.full_text()]).nnz > 0
+    s["text"] = (text_value(z), _has_text(volunteers) & has_query_text)
+    s["skills_required"] = sig.coverage(
+        sig.overlap(volunteers.skills, req_ids), full(len(required))
+    )
+    s["skills_desired"] = sig.coverage(sig.overlap(volunteers.skills, des_ids), full(len(desired)))
+    need_causes = enc.causes.ids(enc.causes_of(need), False)
+    s["causes"] = sig.cause_overlap(
+        sig.overlap(volunteers.causes, need_causes),
+        full(len(enc.causes_of(need))),
+        np.diff(volunteers.causes.indptr).astype(np.float32),
+    )
+    s["place"] = sig.place(
+        full(enc.region_code(need.region)).astype(np.int32),
+        full(-1 if need.remote_ok is None else int(need.remote_ok)),
+        volunteers.region,
+        volunteers.remote,
+    )
+    need_hours = np.nan if need.hours_per_month is None else float(need.hours_per_month)
+    s["availability"] = sig.availability(volunteers.hours, full(need_hours))
+    s["board_experience"] = sig.board_experience(volunteers.board)
+    return Scored(sig.combine(s, weights), s, allowed)
+
+
+def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows) -> Scored:
+    """Score every need row for one volunteer record."""
+    allowed = needs.alive.copy()
+    allowed[list(exclude_rows)] = False
+    n = needs.n_rows
+    full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
+    has = enc.skills.ids(enc.volunteer_skills(volunteer), False)
+    s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    z = text_scores(needs, enc, volunteer.full_text(), allowed & _has_text(needs))
+    has_query_text = enc.text.counts([volunteer.full_text()]).nnz > 0
+    s["text"] = (text_value(z), _has_text(needs) & has_query_text)
+    s["skills_required"] = sig.coverage(
+        sig.overlap(needs.skills, has), np.diff(needs.skills.indptr).astype(np.float32)
+    )
+    s["skills_desired"] = sig.coverage(
+        sig.overlap(needs.desired, has), np.diff(needs.desired.indptr).astype(np.float32)
+    )
+    causes = enc.causes_of(volunteer)
+    s["causes"] = sig.cause_overlap(
+        sig.overlap(needs.causes, enc.causes.ids(causes, False)),
+        full(len(causes)),
+        np.diff(needs.causes.indptr).astype(np.float32),
+    )
+    s["place"] = sig.place(
+        full(enc.region_code(volunteer.region)).astype(np.int32),
+        full(-1 if volunteer.remote_ok is None else int(volunteer.remote_ok)),
+        needs.region,
+        needs.remote,
+    )
+    hours = np.nan if volunteer.hours_per_month is None else float(volunteer.hours_per_month)
+    s["availability"] = sig.availability(full(hours), needs.hours)
+    flag = -1 if volunteer.board_experience is None else int(volunteer.board_experience)
+    s["board_experience"] = sig.board_experience(full(flag).astype(np.int8))
+    return Scored(sig.combine(s, weights), s, allowed)
+
+
+def top_rows(scored: Scored, k: int) -> np.ndarray:
+    """Row numbers of the k best allowed rows, best first (ties broken by row order)."""
+    rows = np.nonzero(scored.allowed)[0]
+    if k <= 0 or len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    vals = scored.score[rows]
+    if len(rows) > k:
+        cut = np.argpartition(-vals, k - 1)[:k]
+        rows, vals = rows[cut], vals[cut]
+    order = np.lexsort((rows, -vals))
+    return rows[order]

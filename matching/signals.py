@@ -1,0 +1,100 @@
+"""Structured signals, vectorised: each returns (values in [0, 1], known mask) per candidate.
+
+A signal that is unknown for a pair (a missing field on either side) is left out of the
+weighted average instead of counting as zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+SIGNALS = (
+    "text",
+    "skills_required",
+    "skills_desired",
+    "causes",
+    "place",
+    "availability",
+    "board_experience",
+)
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 0.35,
+    "skills_required": 0.25,
+    "skills_desired": 0.08,
+    "causes": 0.12,
+    "place": 0.10,
+    "availability": 0.06,
+    "board_experience": 0.04,
+}
+
+Signal = tuple[np.ndarray, np.ndarray]
+
+
+def overlap(matrix: sp.csr_matrix, ids: list[int]) -> np.ndarray:
+    """How many of ``ids`` each row of a binary matrix holds."""
+    if not ids or matrix.shape[0] == 0:
+        return np.zeros(matrix.shape[0], dtype=np.float32)
+    lut = np.zeros(max(ids) + 2, dtype=np.float32)
+    lut[ids] = 1.0
+    hits = lut[np.minimum(matrix.indices, len(lut) - 1)]
+    total = np.concatenate([[0.0], np.cumsum(hits, dtype=np.float64)])
+    return (total[matrix.indptr[1:]] - total[matrix.indptr[:-1]]).astype(np.float32)
+
+
+def coverage(have: np.ndarray, wanted: np.ndarray) -> Signal:
+    """Share of wanted skills held; unknown where nothing is wanted."""
+    known = wanted > 0
+    return np.where(known, have / np.maximum(wanted, 1), 0.0), known
+
+
+def cause_overlap(shared: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> Signal:
+    """Shared causes over the smaller cause list; unknown when either list is empty."""
+    known = (n_a > 0) & (n_b > 0)
+    return np.where(known, np.minimum(1.0, shared / np.maximum(np.minimum(n_a, n_b), 1)), 0), known
+
+
+def place(
+    region_a: np.ndarray, remote_a: np.ndarray, region_b: np.ndarray, remote_b: np.ndarray
+) -> Signal:
+    """1 for the same region or remote possible on both sides; 0 when in person is impossible.
+
+    Regions are integer codes (-1 unknown); remote flags are 1, 0 or -1 (unknown).
+    """
+    same = (region_a >= 0) & (region_a == region_b)
+    remote = (remote_a == 1) & (remote_b == 1)
+    apart = (region_a >= 0) & (region_b >= 0) & (region_a != region_b)
+    blocked = apart & ((remote_a == 0) | (remote_b == 0))
+    known = same | remote | blocked
+    return np.where(same | remote, 1.0, 0.0), known
+
+
+def availability(volunteer_hours: np.ndarray, need_hours: np.ndarray) -> Signal:
+    """Share of the need's hours the volunteer offers, capped at 1; NaN means unknown."""
+    known = ~np.isnan(volunteer_hours) & ~np.isnan(need_hours)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(need_hours > 0, volunteer_hours / need_hours, 1.0)
+    return np.where(known, np.clip(ratio, 0.0, 1.0), 0.0), known
+
+
+def board_experience(flags: np.ndarray) -> Signal:
+    """1 for board experience, 0 for none, unknown for -1."""
+    return (flags == 1).astype(np.float32), flags >= 0
+
+
+def combine(signals: dict[str, Signal], weights: dict[str, float]) -> np.ndarray:
+    """Weighted mean of the known signals per candidate, in [0, 1] (0 if none is known)."""
+    num = den = None
+    for name, (values, known) in signals.items():
+        w = float(weights.get(name, 0.0))
+        if w <= 0:
+            continue
+        k = np.asarray(known, dtype=np.float64) * w
+        num = k * values if num is None else num + k * values
+        den = k if den is None else den + k
+    if num is None:
+        n = len(next(iter(signals.values()))[0]) if signals else 0
+        return np.zeros(n, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.clip(np.where(den > 0, num / np.where(den > 0, den, 1), 0.0), 0.0, 1.0)

@@ -1,0 +1,74 @@
+"""Time-driven steps of a match: reminders, expiry at the deadline, the outcome question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Match, MatchState
+from ..models.base import utcnow
+from . import match_emails as emails
+from .errors import InvalidTransition
+from .match_state import move
+
+
+@dataclass
+class ScheduleReport:
+    reminded: int = 0
+    expired: int = 0
+    outcome_asked: int = 0
+
+
+def process_due_matches(now: datetime | None = None) -> ScheduleReport:
+    """Send due reminders, expire lapsed matches and ask for outcomes. Commits per match."""
+    now = now or utcnow()
+    config = current_app.config
+    report = ScheduleReport()
+    waiting = select(Match).where(Match.state == MatchState.AWAITING_REPLIES)
+
+    for match in db.session.scalars(waiting.where(Match.replies_due_at <= now)).all():
+        try:
+            move(match, MatchState.EXPIRED, None, note="No reply by the deadline")
+        except InvalidTransition:
+            continue  # somebody replied in the meantime
+        emails.send_expired(match)
+        db.session.commit()
+        report.expired += 1
+
+    remind_from = now + timedelta(days=config["MATCH_REMINDER_DAYS_BEFORE"])
+    for match in db.session.scalars(
+        waiting.where(Match.replies_due_at <= remind_from, Match.reminded_at.is_(None))
+    ).all():
+        # Claim the reminder with a conditional UPDATE so two schedulers never both send it.
+        claimed = db.session.execute(
+            Match.__table__.update()
+            .where(Match.id == match.id, Match.reminded_at.is_(None))
+            .values(reminded_at=now)
+        ).rowcount
+        if claimed:
+            emails.send_reminder(match)
+            report.reminded += 1
+        db.session.commit()
+
+    ask_before = now - timedelta(days=config["OUTCOME_QUESTION_AFTER_DAYS"])
+    for match in db.session.scalars(
+        select(Match).where(
+            Match.state == MatchState.INTRODUCED,
+            Match.introduced_at <= ask_before,
+            Match.outcome_asked_at.is_(None),
+        )
+    ).all():
+        claimed = db.session.execute(
+            Match.__table__.update()
+            .where(Match.id == match.id, Match.outcome_asked_at.is_(None))
+            .values(outcome_asked_at=now)
+        ).rowcount
+        if claimed:
+            emails.send_outcome_question(match)
+            report.outcome_asked += 1
+        db.session.commit()
+    return report

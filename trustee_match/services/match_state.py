@@ -1,0 +1,100 @@
+"""The match state machine: which moves are legal, and making one safely.
+
+Every move is a conditional UPDATE on the state the caller saw, so two people acting at once
+cannot both win: the loser gets a clear error and nothing of theirs is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, update
+
+from ..extensions import db
+from ..models import Match, MatchState, MatchTransition, User
+from ..models.base import utcnow
+from .errors import InvalidTransition
+
+S = MatchState
+ALLOWED: dict[MatchState, frozenset[MatchState]] = {
+    S.PROPOSED: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN}),
+    S.APPROVED: frozenset({S.AWAITING_REPLIES, S.WITHDRAWN}),
+    S.AWAITING_REPLIES: frozenset({S.INTRODUCED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
+    S.INTRODUCED: frozenset({S.APPOINTED, S.NOT_PROCEEDING, S.WITHDRAWN}),
+}
+
+STATE_LABELS = {
+    S.PROPOSED: "proposed",
+    S.REJECTED: "rejected by our team",
+    S.APPROVED: "approved",
+    S.AWAITING_REPLIES: "waiting for replies",
+    S.INTRODUCED: "introduced",
+    S.APPOINTED: "appointed",
+    S.NOT_PROCEEDING: "not going ahead",
+    S.DECLINED: "declined",
+    S.EXPIRED: "expired",
+    S.WITHDRAWN: "withdrawn",
+}
+
+
+def state_label(state: MatchState) -> str:
+    """The state in words a person would use."""
+    return STATE_LABELS[state]
+
+
+def can_move(match: Match, to: MatchState) -> bool:
+    return to in ALLOWED.get(match.state, frozenset())
+
+
+def record_start(match: Match, actor: User | None, note: str | None = None) -> None:
+    """The first line of a new match's history."""
+    db.session.add(
+        MatchTransition(
+            match=match,
+            from_state=None,
+            to_state=match.state,
+            actor_id=actor.id if actor else None,
+            note=note,
+        )
+    )
+
+
+def move(
+    match: Match,
+    to: MatchState,
+    actor: User | None,
+    *,
+    note: str | None = None,
+    where: tuple[ColumnElement[bool], ...] = (),
+    **values: Any,
+) -> None:
+    """Move `match` to `to`, or raise InvalidTransition having written nothing.
+
+    `where` adds conditions that must also hold in the database at the moment of the UPDATE.
+    """
+    from_state = match.state
+    if not can_move(match, to):
+        db.session.rollback()
+        raise InvalidTransition(
+            f"This match is {state_label(from_state)}, so it can't be {state_label(to)} now."
+        )
+    result = db.session.execute(
+        update(Match)
+        .where(Match.id == match.id, Match.state == from_state, *where)
+        .values(state=to, updated_at=utcnow(), **values)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(match)
+        raise InvalidTransition(
+            f"Someone else acted on this match first: it is now {state_label(match.state)}."
+        )
+    db.session.add(
+        MatchTransition(
+            match_id=match.id,
+            from_state=from_state,
+            to_state=to,
+            actor_id=actor.id if actor else None,
+            note=note,
+        )
+    )

@@ -1,0 +1,137 @@
+"""The staff's match pages: list by state, propose by hand, approve, reject, withdraw, history."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RejectReason
+from ..models.base import utcnow
+from ..services.accounts import find_user_by_email
+from ..services.errors import ServiceError
+from ..services.matches import approve_match, propose_match, reject_match, withdraw_match
+from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
+from .views import bp
+
+PAGE_SIZE = 50
+TABS = [
+    ("proposed", "To review"),
+    ("awaiting_replies", "Waiting for replies"),
+    ("introduced", "Introduced"),
+    ("stalled", "Stalled"),
+    ("closed", "Closed"),
+]
+_CLOSED = [
+    MatchState.REJECTED,
+    MatchState.DECLINED,
+    MatchState.WITHDRAWN,
+    MatchState.APPOINTED,
+    MatchState.NOT_PROCEEDING,
+]
+
+
+def _matches_query(tab: str):
+    query = select(Match).options(
+        selectinload(Match.need).selectinload(Need.charity),
+        selectinload(Match.volunteer),
+    )
+    if tab == "stalled":
+        # Lapsed, or past the deadline and not yet swept up by the scheduler.
+        return query.where(
+            (Match.state == MatchState.EXPIRED)
+            | ((Match.state == MatchState.AWAITING_REPLIES) & (Match.replies_due_at <= utcnow()))
+        ).order_by(Match.updated_at.desc())
+    if tab == "closed":
+        return query.where(Match.state.in_(_CLOSED)).order_by(Match.updated_at.desc())
+    return query.where(Match.state == MatchState(tab)).order_by(Match.created_at)
+
+
+@bp.route("/matches")
+def matches() -> str:
+    tab = request.args.get("state", "proposed")
+    if tab not in dict(TABS):
+        abort(404)
+    page = request.args.get("page", 1, type=int)
+    results = db.paginate(_matches_query(tab), page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("staff/matches.html", results=results, tab=tab, tabs=TABS)
+
+
+@bp.route("/matches/new", methods=["GET", "POST"])
+def propose() -> str | Response:
+    form = ProposeMatchForm()
+    needs = db.session.scalars(
+        select(Need)
+        .where(Need.status == NeedStatus.OPEN)
+        .options(selectinload(Need.charity))
+        .order_by(Need.title)
+    ).all()
+    form.need_id.choices = [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
+    if form.validate_on_submit():
+        volunteer = find_user_by_email(form.volunteer_email.data)
+        if volunteer is None:
+            form.volunteer_email.errors.append("No account uses that email address.")
+        else:
+            try:
+                match = propose_match(
+                    current_user, db.session.get(Need, form.need_id.data), volunteer
+                )
+            except ServiceError as error:
+                form.volunteer_email.errors.append(str(error))
+            else:
+                flash("Match proposed. Review and approve it when ready.", "success")
+                return redirect(url_for("staff.match", match_id=match.id))
+    return render_template("staff/propose_match.html", form=form)
+
+
+@bp.route("/matches/<int:match_id>")
+def match(match_id: int) -> str:
+    match = db.get_or_404(Match, match_id)
+    emails = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.match_id == match.id).order_by(OutboxMessage.id)
+    ).all()
+    return render_template(
+        "staff/match.html",
+        match=match,
+        emails=emails,
+        confirm_form=ConfirmForm(),
+        reject_form=RejectMatchForm(),
+    )
+
+
+@bp.route("/matches/<int:match_id>/<action>", methods=["POST"])
+def match_action(match_id: int, action: str) -> Response:
+    match = db.get_or_404(Match, match_id)
+    form = RejectMatchForm() if action == "reject" else ConfirmForm()
+    if action not in ("approve", "reject", "withdraw") or not form.validate_on_submit():
+        abort(400)
+    try:
+        if action == "approve":
+            approve_match(current_user, match)
+            flash("Approved. Both sides have been emailed.", "success")
+        elif action == "reject":
+            reject_match(current_user, match, RejectReason(form.reason.data), form.note.data or "")
+            flash("Rejected. The reason is kept to improve future suggestions.", "success")
+        else:
+            withdraw_match(current_user, match)
+            flash("Withdrawn. Anyone who knew of the match has been told.", "success")
+    except ServiceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("staff.match", match_id=match.id))
+
+
+@bp.route("/emails")
+def emails() -> str:
+    status = request.args.get("status", "failed")
+    if status not in ("failed", "pending", "sent"):
+        abort(404)
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == status)
+        .order_by(OutboxMessage.id.desc())
+        .limit(200)
+    ).all()
+    return render_template("staff/emails.html", emails=rows, status=status)
