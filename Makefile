@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install db lint format clean
+.PHONY: run test install test-tools db lint format clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,20 @@ run: db
 	@echo "TrusteeMatch is at http://127.0.0.1:5000 (emails: http://127.0.0.1:5000/dev/mailbox)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-reload
 
+## What the tests use beyond Python: Debian's Chromium, axe-core and the Prism mock from npm.
+test-tools:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
+	fi
+	@for tool in tools/axe tools/prism; do \
+	  [ -d $$tool/node_modules ] || npm ci --no-audit --no-fund --silent --prefix $$tool; \
+	done
+
 ## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite).
-test: install
+test: install test-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -12,6 +12,7 @@ seed_cli = AppGroup("seed", help="Fill the database with demo data.")
 taxonomy_cli = AppGroup("taxonomy", help="The skills and causes vocabularies.")
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
+matches_cli = AppGroup("matches", help="Time-driven steps of matches.")
 
 
 @taxonomy_cli.command("load")
@@ -105,8 +106,20 @@ def outbox_work(once: bool, interval: float) -> None:
         time.sleep(interval)
 
 
+@matches_cli.command("tick")
+def matches_tick() -> None:
+    """Send due reminders, expire lapsed matches, ask for outcomes. Run it from cron."""
+    from .services.match_schedule import process_due_matches
+
+    report = process_due_matches()
+    click.echo(
+        f"Reminded {report.reminded}, expired {report.expired}, "
+        f"asked for the outcome of {report.outcome_asked} matches."
+    )
+
+
 def install(app: Flask) -> None:
-    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli):
+    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli):
         app.cli.add_command(group)
 
     @app.shell_context_processor

@@ -1,0 +1,132 @@
+"""Every main page passes axe-core's WCAG 2.2 A/AA rules, and works by keyboard and without JS."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustee_match.seed import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    None: [
+        "/",
+        "/account/signup",
+        "/account/signup/volunteer",
+        "/account/signup/charity",
+        "/account/login",
+        "/account/forgot-password",
+    ],
+    "volunteer@example.org": [
+        "/volunteer/",
+        "/volunteer/profile",
+        "/volunteer/needs",
+        "/volunteer/matches",
+        "/account/password",
+    ],
+    "charity@example.org": [
+        "/charity/",
+        "/charity/needs/new",
+        "/charity/profile",
+        "/charity/matches",
+    ],
+    "staff@example.org": [
+        "/staff/",
+        "/staff/charities",
+        "/staff/users",
+        "/staff/matches",
+        "/staff/matches/new",
+        "/staff/emails",
+    ],
+}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(base + "/account/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/account/login" not in page.url, f"could not log in as {email}"
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_main_pages_have_no_wcag_violations(live_server, browser, axe_source, width):
+    problems = []
+    for email, paths in PAGES.items():
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        if email:
+            log_in(page, live_server, email)
+        for path in paths:
+            response = page.goto(live_server + path)
+            assert response.status == 200, f"{path} answered {response.status}"
+            problems += [f"{path} @{width}px: {v}" for v in axe_violations(page, axe_source)]
+        page.close()
+    assert problems == []
+
+
+def test_form_errors_are_summarised_and_linked_to_their_fields(live_server, browser, axe_source):
+    page = browser.new_page()
+    page.goto(live_server + "/account/signup/volunteer")
+    page.fill("#email", "not-an-email")
+    page.click("button[type=submit]")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    summary.locator("a[href='#email']").click()
+    assert page.evaluate("document.activeElement.id") == "email"
+    assert page.get_attribute("#email", "aria-invalid") == "true"
+    assert axe_violations(page, axe_source) == []
+
+
+def test_skip_link_is_the_first_stop_for_keyboard_users(live_server, browser):
+    page = browser.new_page()
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_skills_picker_works_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server, "volunteer@example.org")
+    page.goto(live_server + "/volunteer/profile")
+    assert page.locator("#skill-filter").is_hidden()  # the search box needs JS, so it hides
+    label = page.locator(".skill-row > label:not(.visually-hidden)", has_text="Cybersecurity")
+    checkbox_id = label.get_attribute("for")
+    group = page.locator("details", has=page.locator(f"#{checkbox_id}"))
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()  # <details> opens without JavaScript
+    page.check(f"#{checkbox_id}")
+    level_id = checkbox_id.replace("skill-", "level-")
+    page.select_option(f"#{level_id}", "expert")
+    page.click("button:has-text('Save my profile')")
+    assert "Your profile is saved" in page.content()
+    page.goto(live_server + "/volunteer/profile")
+    assert page.is_checked(f"#{checkbox_id}")
+    assert page.input_value(f"#{level_id}") == "expert"
+    context.close()
+
+
+def test_skill_search_narrows_the_list_with_javascript(live_server, browser):
+    page = browser.new_page()
+    log_in(page, live_server, "volunteer@example.org")
+    page.goto(live_server + "/volunteer/profile")
+    page.fill("#skill-filter", "infosec")
+    visible = page.locator(".skill-row:visible label:not(.visually-hidden)").all_inner_texts()
+    assert visible == ["Cybersecurity"]
+    assert "1 skill matches" in page.inner_text("#skill-filter-status")
