@@ -35,7 +35,9 @@ test-tools:
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; \
 	fi
 	@for tool in tools/axe tools/prism; do \
-	  [ -d $$tool/node_modules ] || npm ci --no-audit --no-fund --silent --prefix $$tool; \
+	  if [ -f $$tool/package.json ] && [ ! -d $$tool/node_modules ]; then \
+	    npm ci --no-audit --no-fund --silent --prefix $$tool || exit 1; \
+	  fi; \
 	done
 
 ## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite).
