@@ -7,12 +7,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..forms_common import MatchActionForm
+from ..match_pages import handle_match_action, render_match_page
 from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
-from ..permissions import can_edit_need, can_view_match_contacts, require_role
+from ..permissions import can_edit_need, require_role
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
-from ..services.match_actions import act_on_match
 from ..services.needs import NeedFields, change_need_status, create_need, update_need
 from .forms import CharityProfileForm, NeedForm, NeedStatusForm
 
@@ -199,23 +198,9 @@ def _our_match(match_id: int) -> Match:
 
 @bp.route("/matches/<int:match_id>")
 def match(match_id: int) -> str:
-    match = _our_match(match_id)
-    return render_template(
-        "charity/match.html",
-        match=match,
-        form=MatchActionForm(),
-        show_contacts=can_view_match_contacts(current_user, match),
-    )
+    return render_match_page(_our_match(match_id), "charity/match.html")
 
 
 @bp.route("/matches/<int:match_id>/act", methods=["POST"])
 def match_action(match_id: int) -> Response:
-    match = _our_match(match_id)
-    form = MatchActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        flash(act_on_match(current_user, match, form.action.data), "success")
-    except ServiceError as error:
-        flash(str(error), "error")
-    return redirect(url_for("charity.match", match_id=match.id))
+    return handle_match_action(_our_match(match_id), "charity.match")

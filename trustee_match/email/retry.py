@@ -20,12 +20,12 @@ _rng = random.SystemRandom()
 class RetryPolicy:
     """How often and how patiently the outbox worker retries.
 
-    Defaults: 8 attempts, waits capped at 1 hour, so an email is parked only after SendGrid has
-    been failing for roughly an hour and a half.
+    Defaults: 8 attempts with waits of up to 1, 2, 4 ... minutes, each capped at an hour, so an
+    email is parked only after SendGrid has failed it for about an hour on average (two at most).
     """
 
     max_attempts: int = 8
-    backoff_base: float = 30.0  # seconds; the ceiling after attempt n is base * 2**(n-1)
+    backoff_base: float = 60.0  # seconds; the ceiling after attempt n is base * 2**(n-1)
     backoff_max: float = 3600.0
     lease: float = 120.0  # how long a claim lasts; must outlive one provider call
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from ..email import queue_email
 from ..email.links import external_url
 from ..extensions import db
-from ..models import Cause, Charity, CharityStatus, IncomeBand, User
+from ..models import Charity, CharityStatus, IncomeBand, User
 from ..models.base import utcnow
 from ..permissions import is_member_of
 from .audit import record_audit
 from .errors import InvalidTransition, NotAllowed, ServiceError
+from .taxonomy import causes_with_ids
 
 
 @dataclass
@@ -31,9 +30,7 @@ def update_charity(actor: User, charity: Charity, profile: CharityProfile) -> No
     """A member edits the charity's public profile. The regulator number is fixed once given."""
     if not is_member_of(actor, charity):
         raise NotAllowed("Only the charity's own members can edit its profile.")
-    causes = list(db.session.scalars(select(Cause).where(Cause.id.in_(profile.cause_ids))))
-    if len(causes) != len(set(profile.cause_ids)):
-        raise ServiceError("One of the causes is not on our list. Please choose again.")
+    causes = causes_with_ids(profile.cause_ids)
     charity.name = profile.name.strip()
     charity.description = profile.description.strip()
     charity.region = profile.region or None

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
-    Cause,
     Charity,
     CharityStatus,
     Need,
@@ -23,6 +22,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..permissions import can_edit_need, is_member_of
 from .errors import InvalidTransition, NotAllowed, ServiceError
+from .taxonomy import causes_with_ids
 
 
 @dataclass
@@ -44,9 +44,7 @@ def _apply(need: Need, fields: NeedFields) -> None:
     found = set(db.session.scalars(select(Skill.id).where(Skill.id.in_(wanted))))
     if found != wanted:
         raise ServiceError("One of the skills is not on our list. Please choose again.")
-    causes = list(db.session.scalars(select(Cause).where(Cause.id.in_(fields.cause_ids))))
-    if len(causes) != len(set(fields.cause_ids)):
-        raise ServiceError("One of the causes is not on our list. Please choose again.")
+    causes = causes_with_ids(fields.cause_ids)
     if fields.closing_date is not None and fields.closing_date < date.today():
         raise ServiceError("The closing date is in the past. Choose a date from today on.")
 

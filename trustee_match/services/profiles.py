@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import BoardExperience, Cause, Skill, SkillLevel, User, VolunteerSkill
+from ..models import BoardExperience, Skill, SkillLevel, User, VolunteerSkill
 from .errors import NotAllowed, ServiceError
+from .taxonomy import causes_with_ids
 
 
 @dataclass
@@ -37,9 +38,7 @@ def update_volunteer_profile(actor: User, update: ProfileUpdate) -> None:
     }
     if len(skills) != len(update.skill_levels):
         raise ServiceError("One of the skills is not on our list. Please choose again.")
-    causes = list(db.session.scalars(select(Cause).where(Cause.id.in_(update.cause_ids))))
-    if len(causes) != len(set(update.cause_ids)):
-        raise ServiceError("One of the causes is not on our list. Please choose again.")
+    causes = causes_with_ids(update.cause_ids)
 
     profile.display_name = update.display_name.strip()
     profile.headline = update.headline.strip()

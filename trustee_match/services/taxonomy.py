@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Cause, Skill
+from .errors import ServiceError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -101,3 +102,13 @@ def resolve_skill(text: str) -> Skill | None:
         if any(normalise_term(alias) == wanted for alias in skill.aliases or ()):
             return skill
     return None
+
+
+def causes_with_ids(ids: list[int]) -> list[Cause]:
+    """The causes with these ids; a ServiceError if any id is not on the list (a forged form)."""
+    causes = list(
+        db.session.scalars(select(Cause).where(Cause.id.in_(ids)).order_by(Cause.position))
+    )
+    if len(causes) != len(set(ids)):
+        raise ServiceError("One of the causes is not on our list. Please choose again.")
+    return causes

@@ -8,12 +8,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..forms_common import MatchActionForm
+from ..match_pages import handle_match_action, render_match_page
 from ..models import Cause, Match, MatchState, Need, Role, Skill
-from ..permissions import can_view_match_contacts, can_view_need, require_role
+from ..permissions import can_view_need, require_role
 from ..services import taxonomy
 from ..services.errors import ServiceError
-from ..services.match_actions import act_on_match
 from ..services.matches import propose_match
 from ..services.needs import NeedFilters, open_needs_query
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
@@ -165,23 +164,9 @@ def _my_match(match_id: int) -> Match:
 
 @bp.route("/matches/<int:match_id>")
 def match(match_id: int) -> str:
-    match = _my_match(match_id)
-    return render_template(
-        "volunteer/match.html",
-        match=match,
-        form=MatchActionForm(),
-        show_contacts=can_view_match_contacts(current_user, match),
-    )
+    return render_match_page(_my_match(match_id), "volunteer/match.html")
 
 
 @bp.route("/matches/<int:match_id>/act", methods=["POST"])
 def match_action(match_id: int) -> Response:
-    match = _my_match(match_id)
-    form = MatchActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        flash(act_on_match(current_user, match, form.action.data), "success")
-    except ServiceError as error:
-        flash(str(error), "error")
-    return redirect(url_for("volunteer.match", match_id=match.id))
+    return handle_match_action(_my_match(match_id), "volunteer.match")
