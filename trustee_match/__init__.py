@@ -88,6 +88,6 @@ def register_cli(app: Flask) -> None:
 def register_background_worker(app: Flask) -> None:
     """In development, deliver queued emails to the local mailbox without an extra command."""
     if app.config.get("RUN_OUTBOX_WORKER_IN_PROCESS"):
-        from .email.worker import start_background_worker
+        from .background import start_dev_background
 
-        start_background_worker(app)
+        start_dev_background(app)

@@ -13,8 +13,6 @@ and whose row was taken over cannot overwrite the newer worker's result.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -231,20 +229,3 @@ def failed_messages(limit: int = 200) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
-
-
-def start_background_worker(app: Flask, interval: float = 2.0) -> threading.Thread:
-    """Run `deliver_due` every `interval` seconds in a daemon thread (development only)."""
-
-    def loop() -> None:
-        while True:
-            try:
-                with app.app_context():
-                    deliver_due(backend_for(app))
-            except Exception:  # keep the dev server's mail flowing whatever one batch did
-                log.exception("outbox worker: delivery failed")
-            time.sleep(interval)
-
-    thread = threading.Thread(target=loop, name="outbox-worker", daemon=True)
-    thread.start()
-    return thread

@@ -40,7 +40,7 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
-    provider_message_id: Mapped[str | None] = mapped_column(String(128))
+    provider_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
     # The match an email is about, so staff can see it in the match's history.
     match_id: Mapped[int | None] = mapped_column(
         ForeignKey("matches.id", ondelete="SET NULL"), index=True
