@@ -317,3 +317,30 @@ def test_volunteer_can_say_they_are_interested(client, cast):
     assert match.source == "interest" and match.state == MatchState.PROPOSED
     page = client.get(f"/volunteer/needs/{need.id}").get_data(as_text=True)
     assert "You're connected with this role" in page
+
+
+def test_staff_can_send_a_failed_email_again_and_are_warned_when_it_may_have_gone(client, cast):
+    from trustee_match.models import OutboxMessage, OutboxStatus
+
+    approved_match(cast)
+    failed, unsure = outbox_for("vol@example.org")[0], outbox_for("chair@canal.org")[0]
+    failed.status = unsure.status = OutboxStatus.FAILED
+    failed.attempts = unsure.attempts = 8
+    failed.last_error = "400 Bad Request: invalid email address"
+    unsure.last_error = "no answer within 10s (SendGrid may have accepted it)"
+    db.session.commit()
+    login(client, cast["staff"].email)
+    page = client.get("/staff/emails").get_data(as_text=True)
+    assert page.count("may already have delivered this") == 1
+    post_form(client, f"/staff/emails/{failed.id}/requeue", {}, form_path="/staff/emails")
+    db.session.expire_all()
+    again = db.session.get(OutboxMessage, failed.id)
+    assert again.status == OutboxStatus.PENDING and again.attempts == 0
+    response = post_form(
+        client,
+        f"/staff/emails/{failed.id}/requeue",
+        {},
+        form_path="/staff/emails",
+        follow_redirects=True,
+    )
+    assert "Only an email that failed can be sent again" in response.get_data(as_text=True)

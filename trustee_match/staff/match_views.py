@@ -14,6 +14,7 @@ from ..models.base import utcnow
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from ..services.matches import approve_match, propose_match, reject_match, withdraw_match
+from ..services.outbox_admin import may_have_been_sent, requeue_email
 from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
 from .views import bp
 
@@ -134,4 +135,24 @@ def emails() -> str:
         .order_by(OutboxMessage.id.desc())
         .limit(200)
     ).all()
-    return render_template("staff/emails.html", emails=rows, status=status)
+    return render_template(
+        "staff/emails.html",
+        emails=rows,
+        status=status,
+        form=ConfirmForm(),
+        may_have_been_sent=may_have_been_sent,
+    )
+
+
+@bp.route("/emails/<int:message_id>/requeue", methods=["POST"])
+def requeue(message_id: int) -> Response:
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        requeue_email(current_user, message)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"The email to {message.to_email} is queued again.", "success")
+    return redirect(url_for("staff.emails"))

@@ -1,0 +1,37 @@
+"""Staff actions on the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import OutboxMessage, OutboxStatus, User
+from ..models.base import utcnow
+from .audit import record_audit
+from .errors import InvalidTransition, NotAllowed
+
+# Failures after which SendGrid may already have delivered the email.
+_MAYBE_SENT = ("may have accepted it", "may or may not have been sent")
+
+
+def may_have_been_sent(message: OutboxMessage) -> bool:
+    """True when the last failure leaves open that the provider accepted the email."""
+    return any(phrase in (message.last_error or "") for phrase in _MAYBE_SENT)
+
+
+def requeue_email(actor: User, message: OutboxMessage) -> None:
+    """Put a failed email back in the queue with fresh attempts (e.g. after fixing an address)."""
+    if not actor.is_staff:
+        raise NotAllowed("Only staff can resend emails.")
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.FAILED)
+        .values(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), claimed_until=None
+        )
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise InvalidTransition("Only an email that failed can be sent again.")
+    record_audit(actor, "email_requeued", "outbox", message.id)
+    db.session.commit()
