@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,35 +72,48 @@ def propose_batch(
     if cap_per_volunteer < 1:
         raise ValueError("cap_per_volunteer must be at least 1")
     snap = index._check_fitted()
-    need_ids = list(snap.needs.pos) if need_ids is None else list(need_ids)
+    need_ids = snap.needs.live_ids() if need_ids is None else list(need_ids)
     depth = depth or max(50, k + 4 * cap_per_volunteer)
     exclude = exclude or {}
-    candidates = []  # (score, need_index, row)
-    scored_by_need = {}
-    uncapped = 0.0
-    for j, need_id in enumerate(need_ids):
+    def candidates(need_id: str):
         need = index._need(snap, need_id)
         scored = index._score_need(snap, need, set(exclude.get(need_id, ())))
         rows = ranker.top_rows(scored, depth)
-        scored_by_need[need_id] = (need, scored)
-        uncapped += float(scored.score[rows[:k]].sum())
-        candidates.extend((float(scored.score[r]), j, int(r)) for r in rows)
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    load: Counter[int] = Counter()
+        # keep only the candidates' values (row -> position), not 100,000-long arrays per need
+        at = {int(r): i for i, r in enumerate(rows)}
+        return need, ranker.subset(scored, rows), at, rows, float(scored.score[rows[:k]].sum())
+
+    scores, needs_of, rows_of = [], [], []
+    scored_by_need = {}
+    uncapped = 0.0
+    # two needs in flight: one's Python work overlaps the other's sparse products
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching-batch") as pool:
+        for j, (need, sub, at, rows, top_k) in enumerate(pool.map(candidates, need_ids)):
+            scored_by_need[need_ids[j]] = (need, sub, at)
+            uncapped += top_k
+            scores.append(sub.score)
+            rows_of.append(rows)
+            needs_of.append(np.full(len(rows), j, dtype=np.int64))
     chosen: dict[str, list[int]] = {n: [] for n in need_ids}
-    for _score, j, row in candidates:
-        need_id = need_ids[j]
-        if len(chosen[need_id]) < k and load[row] < cap_per_volunteer:
-            chosen[need_id].append(row)
-            load[row] += 1
+    load: Counter[int] = Counter()
+    if scores:
+        score, need_j, row = (np.concatenate(x) for x in (scores, needs_of, rows_of))
+        order = np.lexsort((row, need_j, -score))
+        taken = [0] * len(need_ids)
+        for j, r in zip(need_j[order].tolist(), row[order].tolist(), strict=True):
+            if taken[j] < k and load[r] < cap_per_volunteer:
+                chosen[need_ids[j]].append(r)
+                taken[j] += 1
+                load[r] += 1
     proposals, total = {}, 0.0
     vols = snap.volunteers
     for need_id, rows in chosen.items():
-        need, scored = scored_by_need[need_id]
+        need, scored, at = scored_by_need[need_id]
         proposals[need_id] = [
-            index._proposal(snap, need, vols.records[vols.ids[r]], scored, r) for r in rows
+            index._proposal(snap, need, vols.record_at(r), scored, at[r], has=vols.store.slugs[r])
+            for r in rows
         ]
-        total += float(np.sum([scored.score[r] for r in rows]))
+        total += float(np.sum([scored.score[at[r]] for r in rows]))
     cost = max(0.0, uncapped - total)
     return BatchResult(
         proposals=proposals,

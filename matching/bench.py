@@ -65,19 +65,19 @@ def run(n_volunteers: int, n_needs: int, seed: int = 0, queries: int = 200) -> d
     vol_ms = _ms(lambda v: index.top_needs(v, k=10), vol_ids)
     say("floor: one product of the fitted index per need")
     snap, enc = index.snapshot_, index.encoder_
-    counts = enc.text.counts([snap.needs.records[n].full_text() for n in need_ids])
-    blocks = snap.volunteers.blocks
+    counts = enc.text.counts([snap.needs.record(n).full_text() for n in need_ids])
+    segments = snap.volunteers.segments
 
     def floor(i):
-        u = enc.text.query_vectors(counts[i])[0]
-        for b in blocks:
-            b.counts @ u
+        u = np.ascontiguousarray(enc.text.query_vectors(counts[i])[:, 0])
+        for seg in segments:
+            seg.text.counts @ u
 
     floor_ms = _ms(floor, range(len(need_ids)))
     say("updates")
     update_ms = _ms(
         lambda v: index.update_volunteer(replace(v, bio=v.bio + " Now also mentoring.")),
-        [index.snapshot_.volunteers.records[i] for i in vol_ids[:50]],
+        [index.snapshot_.volunteers.record(i) for i in vol_ids[:50]],
     )
     say("capped batch over all needs")
     start = time.perf_counter()

@@ -1,6 +1,10 @@
-"""Score the ranker and two baselines on a benchmark file.
+"""Score the ranker and the baselines on a benchmark file.
 
 Usage: ``python -m matching.evaluate FILE.json [--split test] [--k 10] [--json]``
+
+Baselines (see ``shared/data/README.md``): ``tfidf`` is the mean of the word 1-2 gram and
+char_wb 3-5 gram TF-IDF cosines (``tfidf_word`` and ``tfidf_char`` alone), ``bm25`` Okapi BM25.
+The last line names the best baseline per metric and whether the ranker beats it.
 """
 
 from __future__ import annotations
@@ -75,23 +79,25 @@ def evaluate_file(path: str, split: str | None = "test", k: int = 10) -> dict:
 
     index = MatchIndex().fit(volunteers, all_needs)
     snap = index.snapshot_
-    rows = np.array([snap.volunteers.pos[v.id] for v in volunteers], dtype=np.int64)
+    rows = np.array([snap.volunteers.row(v.id) for v in volunteers], dtype=np.int64)
 
     def ours(need):
         return index._score_need(snap, need, ()).score[rows]
 
     doc_texts = [v.full_text() for v in volunteers]
     query_texts = [n.full_text() for n in all_needs]
-    tfidf = TfidfCosine().fit(doc_texts, query_texts)
-    bm25 = BM25().fit(doc_texts, query_texts)
-    args = (needs, vol_pos, qrels, prefs, k)
-    return {
-        "ranker": _evaluate(ours, *args),
-        "baselines": {
-            "tfidf": _evaluate(lambda n: tfidf.score(n.full_text()), *args),
-            "bm25": _evaluate(lambda n: bm25.score(n.full_text()), *args),
-        },
+    baselines = {
+        "tfidf": TfidfCosine("mean"),
+        "tfidf_word": TfidfCosine("word"),
+        "tfidf_char": TfidfCosine("char"),
+        "bm25": BM25(),
     }
+    args = (needs, vol_pos, qrels, prefs, k)
+    result = {"ranker": _evaluate(ours, *args), "baselines": {}}
+    for name, model in baselines.items():
+        model.fit(doc_texts, query_texts)
+        result["baselines"][name] = _evaluate(lambda n, m=model: m.score(n.full_text()), *args)
+    return result
 
 
 def _fmt(v) -> str:
@@ -120,6 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("ranker", result["ranker"]), *result["baselines"].items()]
     for name, m in rows:
         print(f"{name:10s} " + " ".join(f"{_fmt(m[k]):>10s}" for k in keys))
+    for key in keys[:4]:
+        scored = [(m[key], name) for name, m in result["baselines"].items() if m[key] is not None]
+        ours = result["ranker"][key]
+        if scored and ours is not None:
+            best, name = max(scored)
+            verdict = "beats" if ours > best else "does NOT beat"
+            print(f"{key}: ranker {ours:.3f} {verdict} best baseline {name} {best:.3f}")
     return 0
 
 

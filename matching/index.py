@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ class _Snapshot:
     volunteers: Table
     needs: Table
     weights: dict[str, float]
+    encoder: Encoder
 
 
 def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
@@ -89,21 +90,26 @@ class MatchIndex:
             if not isinstance(r, NeedRecord):
                 raise TypeError(f"expected NeedRecord, got {type(r).__name__}")
         weights = _check_weights(self.weights)
+        with self._write_lock:  # updates wait for a rebuild; reads never do
+            snapshot = self._build(volunteers, needs, weights)
+            self.snapshot_ = snapshot
+        self._say("done")
+        return self
+
+    def _build(self, volunteers, needs, weights) -> _Snapshot:
         text = TextRelevance(**{"random_state": self.random_state, **(self.text_params or {})})
         self._say(f"text model: {len(volunteers)} volunteers, {len(needs)} needs")
-        text.fit([v.full_text() for v in volunteers], [n.full_text() for n in needs])
+        vol_rows, need_rows = text.fit_transform(
+            [v.full_text() for v in volunteers], [n.full_text() for n in needs]
+        )
         enc = Encoder(
             self.vocabulary or SkillVocabulary.default(), text, Interner(), Interner(), Interner()
         )
         self._say("volunteer table")
-        vols = build_table(volunteers, enc, is_need=False)
+        vols = build_table(volunteers, enc, is_need=False, rows=vol_rows)
         self._say("need table")
-        need_table = build_table(needs, enc, is_need=True)
-        with self._write_lock:
-            self.encoder_ = enc
-            self.snapshot_ = _Snapshot(vols, need_table, weights)
-        self._say("done")
-        return self
+        need_table = build_table(needs, enc, is_need=True, rows=need_rows)
+        return _Snapshot(vols, need_table, weights, enc)
 
     def _check_fitted(self) -> _Snapshot:
         snap = getattr(self, "snapshot_", None)
@@ -120,58 +126,62 @@ class MatchIndex:
         """Add a volunteer, or replace the one with the same id."""
         if not isinstance(record, VolunteerRecord):
             raise TypeError("expected a VolunteerRecord")
-        enc = self.encoder_ if hasattr(self, "encoder_") else None
-        self._swap(lambda s: _Snapshot(with_record(s.volunteers, record, enc, False), s.needs,
-                                       s.weights))
+        self._swap(lambda s: replace(s, volunteers=with_record(s.volunteers, record, s.encoder,
+                                                              False)))
 
     update_volunteer = add_volunteer
 
     def remove_volunteer(self, volunteer_id: str) -> None:
         """Remove a volunteer (unknown ids are ignored)."""
-        self._swap(lambda s: _Snapshot(without(s.volunteers, volunteer_id), s.needs, s.weights))
+        self._swap(lambda s: replace(s, volunteers=without(s.volunteers, volunteer_id)))
 
     def add_need(self, record: NeedRecord) -> None:
         """Add a need, or replace the one with the same id."""
         if not isinstance(record, NeedRecord):
             raise TypeError("expected a NeedRecord")
-        enc = self.encoder_ if hasattr(self, "encoder_") else None
-        self._swap(lambda s: _Snapshot(s.volunteers, with_record(s.needs, record, enc, True),
-                                       s.weights))
+        self._swap(lambda s: replace(s, needs=with_record(s.needs, record, s.encoder, True)))
 
     update_need = add_need
 
     def remove_need(self, need_id: str) -> None:
         """Remove a need (unknown ids are ignored)."""
-        self._swap(lambda s: _Snapshot(s.volunteers, without(s.needs, need_id), s.weights))
+        self._swap(lambda s: replace(s, needs=without(s.needs, need_id)))
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """Swap in new signal weights (e.g. ``WeightLearner.weights_``)."""
         checked = _check_weights(weights)
-        self._swap(lambda s: _Snapshot(s.volunteers, s.needs, checked))
+        self._swap(lambda s: replace(s, weights=checked))
+
+    @property
+    def encoder_(self) -> Encoder:
+        """The fitted encoder of the current snapshot (vocabulary, text model, interners)."""
+        return self._check_fitted().encoder
 
     @property
     def n_volunteers(self) -> int:
         """Number of live volunteers."""
-        return len(self._check_fitted().volunteers.pos)
+        return self._check_fitted().volunteers.n_alive
 
     @property
     def n_needs(self) -> int:
         """Number of live needs."""
-        return len(self._check_fitted().needs.pos)
+        return self._check_fitted().needs.n_alive
 
     def _need(self, snap: _Snapshot, need: str | NeedRecord) -> NeedRecord:
         if isinstance(need, NeedRecord):
             return need
-        if need not in snap.needs.records:
+        row = snap.needs.row(need)
+        if row is None:
             raise KeyError(f"unknown need id: {need!r}")
-        return snap.needs.records[need]
+        return snap.needs.record_at(row)
 
     def _volunteer(self, snap: _Snapshot, volunteer: str | VolunteerRecord) -> VolunteerRecord:
         if isinstance(volunteer, VolunteerRecord):
             return volunteer
-        if volunteer not in snap.volunteers.records:
+        row = snap.volunteers.row(volunteer)
+        if row is None:
             raise KeyError(f"unknown volunteer id: {volunteer!r}")
-        return snap.volunteers.records[volunteer]
+        return snap.volunteers.record_at(row)
 
     def score_volunteers(
         self, need: str | NeedRecord, exclude: Iterable[str] = ()
@@ -180,12 +190,11 @@ class MatchIndex:
         snap = self._check_fitted()
         scored = self._score_need(snap, self._need(snap, need), exclude)
         rows = np.nonzero(scored.allowed)[0]
-        return [snap.volunteers.ids[r] for r in rows], scored.score[rows]
+        return [snap.volunteers.id_at(r) for r in rows], scored.score[rows]
 
     def _score_need(self, snap: _Snapshot, need: NeedRecord, exclude: Iterable[str]):
-        pos = snap.volunteers.pos
-        rows = [pos[i] for i in exclude if i in pos]
-        return ranker.score_need(need, snap.volunteers, self.encoder_, snap.weights, rows)
+        rows = snap.volunteers.rows(exclude)
+        return ranker.score_need(need, snap.volunteers, snap.encoder, snap.weights, rows)
 
     def top_volunteers(
         self, need: str | NeedRecord, k: int = 10, exclude: Iterable[str] = ()
@@ -210,7 +219,10 @@ class MatchIndex:
         record = self._need(snap, need)
         scored = self._score_need(snap, record, set(exclude))
         return [
-            self._proposal(snap, record, snap.volunteers.records[snap.volunteers.ids[r]], scored, r)
+            self._proposal(
+                snap, record, snap.volunteers.record_at(r), scored, r,
+                has=snap.volunteers.store.slugs[r],
+            )
             for r in ranker.top_rows(scored, int(k))
         ]
 
@@ -220,15 +232,18 @@ class MatchIndex:
         """The k best needs for a volunteer, best first (``exclude`` holds need ids)."""
         snap = self._check_fitted()
         record = self._volunteer(snap, volunteer)
-        pos = snap.needs.pos
-        rows = [pos[i] for i in set(exclude) if i in pos]
-        scored = ranker.score_volunteer(record, snap.needs, self.encoder_, snap.weights, rows)
+        rows = snap.needs.rows(set(exclude))
+        has = snap.encoder.volunteer_skills(record)
+        scored = ranker.score_volunteer(record, snap.needs, snap.encoder, snap.weights, rows)
         return [
-            self._proposal(snap, snap.needs.records[snap.needs.ids[r]], record, scored, r)
+            self._proposal(
+                snap, snap.needs.record_at(r), record, scored, r, has=has,
+                wanted=snap.needs.store.slugs[r],
+            )
             for r in ranker.top_rows(scored, int(k))
         ]
 
-    def _proposal(self, snap, need, volunteer, scored, row) -> Proposal:
+    def _proposal(self, snap, need, volunteer, scored, row, has=None, wanted=None) -> Proposal:
         breakdown = {
             name: (round(float(v[row]), 4) if known[row] else None)
             for name, (v, known) in scored.signals.items()
@@ -238,7 +253,7 @@ class MatchIndex:
             volunteer_id=volunteer.id,
             score=float(scored.score[row]),
             breakdown=breakdown,
-            reasons=explain(need, volunteer, breakdown, self.encoder_),
+            reasons=explain(need, volunteer, breakdown, snap.encoder, has, wanted),
         )
 
     def propose_batch(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import signals as sig
-from matching.tables import Encoder, Table
+from matching.tables import Encoder, Segment, Table
 from matching.text import TextRows, text_value
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching")
@@ -17,22 +17,24 @@ RERANK_DEPTH = 200
 
 
 def _block_scores(table: Table, enc: Encoder, query) -> tuple[np.ndarray, np.ndarray]:
-    """Raw channel scores over all blocks; the products run on two threads when large."""
-    def one(block: TextRows):
-        return enc.text.channel_scores(block, query)
+    """Raw channel scores over all segments; the products run on two threads when large."""
+    def one(seg: Segment):
+        return enc.text.channel_scores(seg.text, query)
 
     if table.n_rows >= _THREADED_ROWS:
-        parts = list(_POOL.map(one, table.blocks))
+        parts = list(_POOL.map(one, table.segments))
     else:
-        parts = [one(b) for b in table.blocks]
+        parts = [one(s) for s in table.segments]
     if not parts:
         return np.zeros(0, np.float32), np.zeros(0, np.float32)
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def text_scores(table: Table, enc: Encoder, query_text: str, allowed: np.ndarray) -> np.ndarray:
-    """Standardised text relevance with pseudo-relevance feedback on the best rows."""
-    counts = enc.text.counts([query_text])
+def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.ndarray:
+    """Standardised text relevance with pseudo-relevance feedback on the best rows.
+
+    ``counts`` is the query's row from ``enc.text.counts``.
+    """
     z = enc.text.combine(*_block_scores(table, enc, enc.text.query_vectors(counts)))
     m = enc.text.feedback_docs
     pool = np.nonzero(allowed)[0]
@@ -42,9 +44,7 @@ def text_scores(table: Table, enc: Encoder, query_text: str, allowed: np.ndarray
     best = pool[np.argpartition(-z[pool], depth - 1)[:depth]]
     best = best[np.argsort(-z[best], kind="stable")]
     expanded = enc.text.query_vectors(counts, feedback=table.counts(best[:m]))
-    word_norm, char_norm = table.norms()
-    rows = TextRows(table.counts(best), word_norm[best], char_norm[best])
-    z = z.copy()
+    rows = TextRows(table.counts(best), table.word_norm[best], table.char_norm[best])
     z[best] = enc.text.combine(
         *enc.text.channel_scores(rows, expanded), enc.text.feedback_scale_
     )
@@ -60,8 +60,9 @@ class Scored:
     allowed: np.ndarray
 
 
-def _has_text(table: Table) -> np.ndarray:
-    return np.concatenate([b.has_text for b in table.blocks]) if table.blocks else np.zeros(0, bool)
+def _overlap(table: Table, name: str, ids: list[int]) -> np.ndarray:
+    parts = [sig.overlap(m, ids) for m in table.sparse_rows(name)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
 def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> Scored:
@@ -73,18 +74,18 @@ def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> 
     n = volunteers.n_rows
     full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    z = text_scores(volunteers, enc, need.full_text(), allowed & _has_text(volunteers))
-    has_query_text = enc.text.counts([need.full_text()]).nnz > 0
-    s["text"] = (text_value(z), _has_text(volunteers) & has_query_text)
+    counts = enc.text.counts([need.full_text()])
+    z = text_scores(volunteers, enc, counts, allowed & volunteers.has_text)
+    s["text"] = (text_value(z), volunteers.has_text & (counts.nnz > 0))
     s["skills_required"] = sig.coverage(
-        sig.overlap(volunteers.skills, req_ids), full(len(required))
+        _overlap(volunteers, "skills", req_ids), full(len(required))
     )
-    s["skills_desired"] = sig.coverage(sig.overlap(volunteers.skills, des_ids), full(len(desired)))
+    s["skills_desired"] = sig.coverage(_overlap(volunteers, "skills", des_ids), full(len(desired)))
     need_causes = enc.causes.ids(enc.causes_of(need), False)
     s["causes"] = sig.cause_overlap(
-        sig.overlap(volunteers.causes, need_causes),
+        _overlap(volunteers, "causes", need_causes),
         full(len(enc.causes_of(need))),
-        np.diff(volunteers.causes.indptr).astype(np.float32),
+        volunteers.n_causes,
     )
     s["place"] = sig.place(
         full(enc.region_code(need.region)).astype(np.int32),
@@ -106,20 +107,20 @@ def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows
     full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
     has = enc.skills.ids(enc.volunteer_skills(volunteer), False)
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    z = text_scores(needs, enc, volunteer.full_text(), allowed & _has_text(needs))
-    has_query_text = enc.text.counts([volunteer.full_text()]).nnz > 0
-    s["text"] = (text_value(z), _has_text(needs) & has_query_text)
+    counts = enc.text.counts([volunteer.full_text()])
+    z = text_scores(needs, enc, counts, allowed & needs.has_text)
+    s["text"] = (text_value(z), needs.has_text & (counts.nnz > 0))
     s["skills_required"] = sig.coverage(
-        sig.overlap(needs.skills, has), np.diff(needs.skills.indptr).astype(np.float32)
+        _overlap(needs, "skills", has), needs.n_skills
     )
     s["skills_desired"] = sig.coverage(
-        sig.overlap(needs.desired, has), np.diff(needs.desired.indptr).astype(np.float32)
+        _overlap(needs, "desired", has), needs.n_desired
     )
     causes = enc.causes_of(volunteer)
     s["causes"] = sig.cause_overlap(
-        sig.overlap(needs.causes, enc.causes.ids(causes, False)),
+        _overlap(needs, "causes", enc.causes.ids(causes, False)),
         full(len(causes)),
-        np.diff(needs.causes.indptr).astype(np.float32),
+        needs.n_causes,
     )
     s["place"] = sig.place(
         full(enc.region_code(volunteer.region)).astype(np.int32),
@@ -132,6 +133,15 @@ def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows
     flag = -1 if volunteer.board_experience is None else int(volunteer.board_experience)
     s["board_experience"] = sig.board_experience(full(flag).astype(np.int8))
     return Scored(sig.combine(s, weights), s, allowed)
+
+
+def subset(scored: Scored, rows: np.ndarray) -> Scored:
+    """The same scores restricted to ``rows`` (position i holds row ``rows[i]``)."""
+    return Scored(
+        scored.score[rows],
+        {name: (v[rows], known[rows]) for name, (v, known) in scored.signals.items()},
+        scored.allowed[rows],
+    )
 
 
 def top_rows(scored: Scored, k: int) -> np.ndarray:

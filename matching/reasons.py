@@ -17,12 +17,21 @@ def _hours(h: float) -> str:
 
 
 def explain(
-    need: NeedRecord, volunteer: VolunteerRecord, breakdown: dict, enc: Encoder
+    need: NeedRecord,
+    volunteer: VolunteerRecord,
+    breakdown: dict,
+    enc: Encoder,
+    has: frozenset[str] | None = None,
+    wanted: tuple[frozenset[str], frozenset[str]] | None = None,
 ) -> list[str]:
-    """Reasons for a proposal: matched and missing skills, causes, place, time, text."""
+    """Reasons for a proposal: matched and missing skills, causes, place, time, text.
+
+    ``has`` (the volunteer's skill slugs) and ``wanted`` (the need's required and desired
+    slugs) may be passed when already known, to skip re-reading the texts.
+    """
     reasons: list[str] = []
-    has = enc.volunteer_skills(volunteer)
-    required, desired = enc.need_skills(need)
+    has = enc.volunteer_skills(volunteer) if has is None else has
+    required, desired = enc.need_skills(need) if wanted is None else wanted
     if required:
         got = required & has
         line = f"Has {len(got)} of {len(required)} required skills"

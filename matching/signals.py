@@ -32,27 +32,32 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 Signal = tuple[np.ndarray, np.ndarray]
 
 
-def overlap(matrix: sp.csr_matrix, ids: list[int]) -> np.ndarray:
-    """How many of ``ids`` each row of a binary matrix holds."""
-    if not ids or matrix.shape[0] == 0:
-        return np.zeros(matrix.shape[0], dtype=np.float32)
-    lut = np.zeros(max(ids) + 2, dtype=np.float32)
-    lut[ids] = 1.0
-    hits = lut[np.minimum(matrix.indices, len(lut) - 1)]
-    total = np.concatenate([[0.0], np.cumsum(hits, dtype=np.float64)])
-    return (total[matrix.indptr[1:]] - total[matrix.indptr[:-1]]).astype(np.float32)
+def overlap(matrix: sp.spmatrix, ids: list[int]) -> np.ndarray:
+    """How many of ``ids`` each row of a binary matrix holds.
+
+    With a CSC matrix this reads only the posting lists of ``ids`` (ids beyond the matrix's
+    columns are held by no row).
+    """
+    n = matrix.shape[0]
+    ids = [i for i in ids if 0 <= i < matrix.shape[1]]
+    if not ids or n == 0:
+        return np.zeros(n, dtype=np.float32)
+    m = matrix if sp.isspmatrix_csc(matrix) or isinstance(matrix, sp.csc_array) else matrix.tocsc()
+    rows = np.concatenate([m.indices[m.indptr[i] : m.indptr[i + 1]] for i in ids])
+    return np.bincount(rows, minlength=n).astype(np.float32)
 
 
 def coverage(have: np.ndarray, wanted: np.ndarray) -> Signal:
     """Share of wanted skills held; unknown where nothing is wanted."""
     known = wanted > 0
-    return np.where(known, have / np.maximum(wanted, 1), 0.0), known
+    return np.where(known, have / np.maximum(wanted, 1), 0.0).astype(np.float32), known
 
 
 def cause_overlap(shared: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> Signal:
     """Shared causes over the smaller cause list; unknown when either list is empty."""
     known = (n_a > 0) & (n_b > 0)
-    return np.where(known, np.minimum(1.0, shared / np.maximum(np.minimum(n_a, n_b), 1)), 0), known
+    ratio = np.minimum(1.0, shared / np.maximum(np.minimum(n_a, n_b), 1))
+    return np.where(known, ratio, 0).astype(np.float32), known
 
 
 def place(
@@ -67,7 +72,7 @@ def place(
     apart = (region_a >= 0) & (region_b >= 0) & (region_a != region_b)
     blocked = apart & ((remote_a == 0) | (remote_b == 0))
     known = same | remote | blocked
-    return np.where(same | remote, 1.0, 0.0), known
+    return (same | remote).astype(np.float32), known
 
 
 def availability(volunteer_hours: np.ndarray, need_hours: np.ndarray) -> Signal:
@@ -75,7 +80,7 @@ def availability(volunteer_hours: np.ndarray, need_hours: np.ndarray) -> Signal:
     known = ~np.isnan(volunteer_hours) & ~np.isnan(need_hours)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(need_hours > 0, volunteer_hours / need_hours, 1.0)
-    return np.where(known, np.clip(ratio, 0.0, 1.0), 0.0), known
+    return np.where(known, np.clip(ratio, 0.0, 1.0), 0.0).astype(np.float32), known
 
 
 def board_experience(flags: np.ndarray) -> Signal:
@@ -85,16 +90,16 @@ def board_experience(flags: np.ndarray) -> Signal:
 
 def combine(signals: dict[str, Signal], weights: dict[str, float]) -> np.ndarray:
     """Weighted mean of the known signals per candidate, in [0, 1] (0 if none is known)."""
-    num = den = None
+    n = len(next(iter(signals.values()))[0]) if signals else 0
+    num = np.zeros(n, dtype=np.float32)
+    den = np.zeros(n, dtype=np.float32)
     for name, (values, known) in signals.items():
         w = float(weights.get(name, 0.0))
         if w <= 0:
             continue
-        k = np.asarray(known, dtype=np.float64) * w
-        num = k * values if num is None else num + k * values
-        den = k if den is None else den + k
-    if num is None:
-        n = len(next(iter(signals.values()))[0]) if signals else 0
-        return np.zeros(n, dtype=np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.clip(np.where(den > 0, num / np.where(den > 0, den, 1), 0.0), 0.0, 1.0)
+        kw = np.where(known, np.float32(w), np.float32(0.0))
+        den += kw
+        kw *= values
+        num += kw
+    out = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    return np.clip(out, 0.0, 1.0, out=out)

@@ -1,14 +1,20 @@
 """Immutable per-side tables (volunteers or needs): text rows plus encoded structured fields.
 
-A table is never changed in place: adding or removing a row returns a new table that shares
-the large text blocks with the old one, so readers holding the old table are unaffected.
+A table snapshot is never changed in place. Rows are append-only: an added or changed record
+gets a new row and the old row is marked dead in a fresh copy of the (small) ``alive`` mask.
+Sparse rows live in segments: the fitted segments are shared by every later snapshot and only
+the last, small delta segment (at most ``DELTA_BLOCK_ROWS`` rows) is rebuilt on an update.
+Per-record lists (ids, records) and the id -> row map live in a shared append-only
+:class:`_Store`; a snapshot only reads rows below its own ``n_rows``, so a writer appending
+behind it never disturbs a reader. An update therefore costs O(delta block + dense columns),
+never a copy of a 100,000-entry dict or of the whole sparse matrices.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,7 +23,6 @@ from matching.records import NeedRecord, VolunteerRecord
 from matching.text import TextRelevance, TextRows
 from matching.vocabulary import SkillVocabulary
 
-ID_SPACE = 1 << 22
 DELTA_BLOCK_ROWS = 2048
 MAIN_BLOCKS = 2
 
@@ -29,6 +34,9 @@ class Interner:
         self._ids: dict[str, int] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
     def ids(self, keys, create: bool = True) -> list[int]:
         out = []
         for key in keys:
@@ -36,7 +44,7 @@ class Interner:
             if i is None and create:
                 with self._lock:
                     i = self._ids.setdefault(key, len(self._ids))
-            if i is not None and i < ID_SPACE:
+            if i is not None:
                 out.append(i)
         return sorted(set(out))
 
@@ -72,78 +80,172 @@ def _flag(value: bool | None) -> int:
     return -1 if value is None else int(bool(value))
 
 
-def _binary(rows: list[list[int]]) -> sp.csr_matrix:
+def _binary(rows: list[list[int]], n_cols: int) -> sp.csc_matrix:
+    """Rows of ids as a binary matrix, stored by column (posting lists) for fast overlaps."""
     indptr = np.cumsum([0, *(len(r) for r in rows)])
     indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
     data = np.ones(len(indices), dtype=np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), ID_SPACE))
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols)).tocsc()
+
+
+def _stack(a: sp.spmatrix, b: sp.spmatrix) -> sp.csc_matrix:
+    cols = max(a.shape[1], b.shape[1])
+    a, b = (sp.csr_matrix(m) for m in (a, b))
+    a.resize(a.shape[0], cols)
+    b.resize(b.shape[0], cols)
+    return sp.vstack([a, b], format="csc")
+
+
+class _Store:
+    """Append-only per-row lists shared by all snapshots of one table (writers hold a lock)."""
+
+    def __init__(self, records: list, slugs: list) -> None:
+        self.ids: list[str] = [r.id for r in records]
+        self.records: list = list(records)
+        self.slugs: list = list(slugs)
+        self.latest: dict[str, int] = {r: n for n, r in enumerate(self.ids)}
+        self.prev: list[int] = [-1] * len(records)
+
+    def append(self, record, slugs) -> int:
+        row = len(self.ids)
+        self.slugs.append(slugs)
+        self.prev.append(self.latest.get(record.id, -1))
+        self.ids.append(record.id)
+        self.records.append(record)
+        self.latest[record.id] = row
+        return row
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of consecutive rows: text counts and the binary skill and cause matrices."""
+
+    text: TextRows
+    skills: sp.csc_matrix  # volunteers: skills held; needs: skills required
+    desired: sp.csc_matrix  # needs: skills desired (empty for volunteers)
+    causes: sp.csc_matrix
+
+    @property
+    def n_rows(self) -> int:
+        return self.text.counts.shape[0]
+
+
+_SPARSE = ("skills", "desired", "causes")
+_DENSE = ("region", "remote", "hours", "board", "n_skills", "n_desired", "n_causes")
 
 
 @dataclass(frozen=True)
 class Table:
-    """One side of the market. Rows are never reused; removed rows are marked dead."""
+    """One side of the market at one moment. Rows are never reused; dead rows are masked."""
 
-    ids: list[str]
-    pos: dict[str, int]
-    records: dict[str, object]
-    blocks: tuple[TextRows, ...]
+    store: _Store
+    n_rows: int
+    n_alive: int
+    segments: tuple[Segment, ...]
     alive: np.ndarray
-    skills: sp.csr_matrix  # volunteers: skills held; needs: skills required
-    desired: sp.csr_matrix  # needs: skills desired (empty columns for volunteers)
-    causes: sp.csr_matrix
     region: np.ndarray
     remote: np.ndarray
     hours: np.ndarray
     board: np.ndarray
+    n_skills: np.ndarray
+    n_desired: np.ndarray
+    n_causes: np.ndarray
+    word_norm: np.ndarray
+    char_norm: np.ndarray
+    n_fitted: int = field(default=0)
+
+    def row(self, record_id: str) -> int | None:
+        """The live row of an id in this snapshot, or None."""
+        r = self.store.latest.get(record_id, -1)
+        while r >= self.n_rows:
+            r = self.store.prev[r]
+        return r if r >= 0 and self.alive[r] else None
+
+    def rows(self, record_ids) -> list[int]:
+        """Live rows of the ids that are in this snapshot (others are skipped)."""
+        return [r for r in map(self.row, record_ids) if r is not None]
+
+    def record(self, record_id: str):
+        """The live record of an id; KeyError if absent."""
+        r = self.row(record_id)
+        if r is None:
+            raise KeyError(record_id)
+        return self.store.records[r]
+
+    def record_at(self, row: int):
+        return self.store.records[row]
+
+    def id_at(self, row: int) -> str:
+        return self.store.ids[row]
+
+    def live_ids(self) -> list[str]:
+        ids = self.store.ids
+        return [ids[r] for r in np.nonzero(self.alive)[0]]
 
     @property
-    def n_rows(self) -> int:
-        return len(self.ids)
+    def has_text(self) -> np.ndarray:
+        return self.word_norm > 0
 
     def counts(self, rows: np.ndarray) -> sp.csr_matrix:
-        """Text count rows for global row numbers."""
+        """Text count rows for global row numbers, in the given order."""
         parts, where, start = [], [], 0
         rows = np.asarray(rows, dtype=np.int64)
-        for block in self.blocks:
-            stop = start + block.counts.shape[0]
+        for seg in self.segments:
+            stop = start + seg.n_rows
             hit = np.nonzero((rows >= start) & (rows < stop))[0]
-            parts.append(block.counts[rows[hit] - start])
-            where.append(hit)
+            if len(hit):
+                parts.append(seg.text.counts[rows[hit] - start])
+                where.append(hit)
             start = stop
+        if not parts:
+            return sp.csr_matrix((0, self.segments[0].text.counts.shape[1]), dtype=np.float32)
         stacked = sp.vstack(parts, format="csr")
         return stacked[np.argsort(np.concatenate(where), kind="stable")]
 
-    def norms(self) -> tuple[np.ndarray, np.ndarray]:
-        return (
-            np.concatenate([b.word_norm for b in self.blocks]),
-            np.concatenate([b.char_norm for b in self.blocks]),
-        )
+    def sparse_rows(self, name: str) -> list[sp.csc_matrix]:
+        return [getattr(seg, name) for seg in self.segments]
 
 
 def _encode(records, enc: Encoder, is_need: bool):
     skills, desired, causes, region, remote, hours, board = [], [], [], [], [], [], []
+    slugs = []
     for r in records:
         if is_need:
             req, des = enc.need_skills(r)
             skills.append(enc.skills.ids(req))
             desired.append(enc.skills.ids(des))
+            slugs.append((req, des))
             board.append(-1)
         else:
-            skills.append(enc.skills.ids(enc.volunteer_skills(r)))
+            has = enc.volunteer_skills(r)
+            skills.append(enc.skills.ids(has))
             desired.append([])
+            slugs.append(has)
             board.append(_flag(r.board_experience))
         causes.append(enc.causes.ids(enc.causes_of(r)))
         region.append(enc.region_code(r.region))
         remote.append(_flag(r.remote_ok))
         hours.append(np.nan if r.hours_per_month is None else float(r.hours_per_month))
+    n_skill_ids, n_cause_ids = len(enc.skills), len(enc.causes)
     return dict(
-        skills=_binary(skills),
-        desired=_binary(desired),
-        causes=_binary(causes),
+        slugs=slugs,
+        skills=_binary(skills, n_skill_ids),
+        desired=_binary(desired, n_skill_ids),
+        causes=_binary(causes, n_cause_ids),
+        n_skills=np.array([len(x) for x in skills], dtype=np.float32),
+        n_desired=np.array([len(x) for x in desired], dtype=np.float32),
+        n_causes=np.array([len(x) for x in causes], dtype=np.float32),
         region=np.asarray(region, dtype=np.int32),
         remote=np.asarray(remote, dtype=np.int8),
         hours=np.asarray(hours, dtype=np.float32),
         board=np.asarray(board, dtype=np.int8),
+    )
+
+
+def _segment(text: TextRows, encoded: dict, a: int, b: int) -> Segment:
+    return Segment(
+        TextRows(text.counts[a:b], text.word_norm[a:b], text.char_norm[a:b]),
+        *(encoded[k][a:b] for k in _SPARSE),
     )
 
 
@@ -155,62 +257,64 @@ def build_table(records, enc: Encoder, is_need: bool, rows: TextRows | None = No
         raise ValueError("record ids must be unique")
     if rows is None:
         rows = enc.text.transform([r.full_text() for r in records])
+    encoded = _encode(records, enc, is_need)
     bounds = np.linspace(0, len(ids), MAIN_BLOCKS + 1).astype(int)
-    blocks = tuple(
-        TextRows(rows.counts[a:b], rows.word_norm[a:b], rows.char_norm[a:b])
-        for a, b in itertools.pairwise(bounds)
-    )
+    segments = tuple(_segment(rows, encoded, a, b) for a, b in itertools.pairwise(bounds))
     return Table(
-        ids=ids,
-        pos={i: n for n, i in enumerate(ids)},
-        records={r.id: r for r in records},
-        blocks=blocks,
+        store=_Store(records, encoded["slugs"]),
+        n_rows=len(ids),
+        n_alive=len(ids),
+        segments=segments,
         alive=np.ones(len(ids), dtype=bool),
-        **_encode(records, enc, is_need),
+        word_norm=rows.word_norm.astype(np.float32),
+        char_norm=rows.char_norm.astype(np.float32),
+        n_fitted=len(ids),
+        **{k: encoded[k] for k in _DENSE},
     )
 
 
 def without(table: Table, record_id: str) -> Table:
     """A table with one record removed (a no-op for unknown ids)."""
-    if record_id not in table.pos:
+    r = table.row(record_id)
+    if r is None:
         return table
     alive = table.alive.copy()
-    alive[table.pos[record_id]] = False
-    pos = dict(table.pos)
-    del pos[record_id]
-    records = dict(table.records)
-    del records[record_id]
-    return replace(table, alive=alive, pos=pos, records=records)
+    alive[r] = False
+    return replace(table, alive=alive, n_alive=table.n_alive - 1)
 
 
 def with_record(table: Table, record, enc: Encoder, is_need: bool) -> Table:
-    """A table with ``record`` added, or replacing the record of the same id."""
+    """A table with ``record`` added, or replacing the record of the same id.
+
+    Call under the index's write lock: the shared store is appended to.
+    """
     table = without(table, record.id)
-    row = enc.text.transform([record.full_text()])
-    last = table.blocks[-1] if table.blocks else None
-    if last is not None and len(table.blocks) > MAIN_BLOCKS and (
-        last.counts.shape[0] < DELTA_BLOCK_ROWS
-    ):
-        merged = TextRows(
-            sp.vstack([last.counts, row.counts], format="csr"),
-            np.concatenate([last.word_norm, row.word_norm]),
-            np.concatenate([last.char_norm, row.char_norm]),
-        )
-        blocks = (*table.blocks[:-1], merged)
-    else:
-        blocks = (*table.blocks, row)
+    text = enc.text.transform([record.full_text()])
     new = _encode([record], enc, is_need)
-    stacked = {
-        k: (sp.vstack([getattr(table, k), v], format="csr") if sp.issparse(v)
-            else np.concatenate([getattr(table, k), v]))
-        for k, v in new.items()
-    }
+    seg = _segment(text, new, 0, 1)
+    last = table.segments[-1] if table.segments else None
+    if last is not None and len(table.segments) > MAIN_BLOCKS and last.n_rows < DELTA_BLOCK_ROWS:
+        seg = Segment(
+            TextRows(
+                sp.vstack([last.text.counts, seg.text.counts], format="csr"),
+                np.concatenate([last.text.word_norm, seg.text.word_norm]),
+                np.concatenate([last.text.char_norm, seg.text.char_norm]),
+            ),
+            *(_stack(getattr(last, k), getattr(seg, k)) for k in _SPARSE),
+        )
+        segments = (*table.segments[:-1], seg)
+    else:
+        segments = (*table.segments, seg)
+    row = table.store.append(record, new["slugs"][0])
+    if row != table.n_rows:
+        raise RuntimeError("table snapshot is stale: updates must go through the index lock")
     return replace(
         table,
-        ids=[*table.ids, record.id],
-        pos={**table.pos, record.id: table.n_rows},
-        records={**table.records, record.id: record},
-        blocks=blocks,
+        n_rows=row + 1,
+        n_alive=table.n_alive + 1,
+        segments=segments,
         alive=np.append(table.alive, True),
-        **stacked,
+        word_norm=np.append(table.word_norm, text.word_norm),
+        char_norm=np.append(table.char_norm, text.char_norm),
+        **{k: np.append(getattr(table, k), new[k]) for k in _DENSE},
     )

@@ -8,7 +8,7 @@ character matrix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +24,18 @@ class TextRows:
     counts: sp.csr_matrix
     word_norm: np.ndarray
     char_norm: np.ndarray
+    _inverse_pivots: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def inverse_pivots(self, exponent: float) -> tuple[np.ndarray, np.ndarray]:
+        """``1 / norm**exponent`` for both channels (1 for empty rows), cached per exponent."""
+        cached = self._inverse_pivots.get(exponent)
+        if cached is None:
+            cached = (
+                (1.0 / _pivot(self.word_norm, exponent)).astype(np.float32),
+                (1.0 / _pivot(self.char_norm, exponent)).astype(np.float32),
+            )
+            self._inverse_pivots[exponent] = cached
+        return cached
 
     @property
     def has_text(self) -> np.ndarray:
@@ -53,6 +65,11 @@ class TextRelevance:
     pivot : float, default=0.6
         Exponent of the document-length normalisation; below 1 favours fuller documents,
         so a superset profile scores above its shortened copy.
+    min_df : int, default=2
+        Word n-grams of two or more words seen in fewer documents (volunteers and needs
+        together) are dropped: a phrase in one document only can never match anything, and
+        pruning bounds the vocabulary (and memory) on large, noisy corpora. Single words are
+        all kept: their character n-grams still match other words.
     feedback_docs : int, default=2
         Pseudo-relevance feedback: the query is expanded with this many top documents.
     feedback_weight : float, default=0.3
@@ -68,6 +85,7 @@ class TextRelevance:
         ngram_range: tuple[int, int] = (1, 2),
         char_ngram_range: tuple[int, int] = (3, 5),
         pivot: float = 0.6,
+        min_df: int = 2,
         feedback_docs: int = 2,
         feedback_weight: float = 0.3,
         max_text_chars: int = 100_000,
@@ -76,6 +94,7 @@ class TextRelevance:
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.pivot = pivot
+        self.min_df = min_df
         self.feedback_docs = feedback_docs
         self.feedback_weight = feedback_weight
         self.max_text_chars = max_text_chars
@@ -83,12 +102,20 @@ class TextRelevance:
 
     def fit(self, docs: list[str], queries: list[str]) -> TextRelevance:
         """Learn vocabulary, IDF and channel scales from both sides of the market."""
+        self.fit_transform(docs, queries)
+        return self
+
+    def fit_transform(self, docs: list[str], queries: list[str]) -> tuple[TextRows, TextRows]:
+        """Fit, and return the stored rows of ``docs`` and of ``queries``."""
         texts = [t[: self.max_text_chars] for t in (*docs, *queries)]
+        counts = None
         vec = CountVectorizer(ngram_range=self.ngram_range, dtype=np.float32)
         try:
-            counts = vec.fit_transform(texts) if texts else None
-        except ValueError:  # no token anywhere: keep a one-word vocabulary
+            counts = vec.fit_transform(texts).tocsr() if texts else None
+        except ValueError:  # no token anywhere
             counts = None
+        if counts is not None and self.min_df > 1:
+            counts, vec = _prune_phrases(counts, vec, self.min_df)
         if counts is None:
             vec = CountVectorizer(ngram_range=self.ngram_range, vocabulary=_EMPTY_VOCAB)
             vec.fit([""])
@@ -105,7 +132,9 @@ class TextRelevance:
             cdf += np.bincount(block.indices, minlength=block.shape[1])
         self.char_idf_ = (np.log((n + 1) / (cdf + 1)) + 1).astype(np.float32)
         self._fit_scales(counts[: len(docs)], counts[len(docs) :])
-        return self
+        return self.rows_from_counts(counts[: len(docs)]), self.rows_from_counts(
+            counts[len(docs) :]
+        )
 
     def _char_map(self, vocab: np.ndarray) -> sp.csr_matrix:
         padded = [f" {w} " if " " not in w else "" for w in vocab]
@@ -165,8 +194,10 @@ class TextRelevance:
         char = (row @ self.char_map_).toarray().ravel() * self.char_idf_
         return _unit(word), _unit(char)
 
-    def query_vectors(self, counts: sp.csr_matrix, feedback: sp.csr_matrix | None = None):
-        """Vectors ``(u_word, u_char)`` over the vocabulary so that ``counts @ u`` scores."""
+    def query_vectors(
+        self, counts: sp.csr_matrix, feedback: sp.csr_matrix | None = None
+    ) -> np.ndarray:
+        """A (vocabulary, 2) array ``[u_word, u_char]`` so that ``counts @ u`` scores both."""
         qw, qc = self.unit_vectors(counts)
         if feedback is not None and feedback.shape[0] and self.feedback_weight > 0:
             fw = np.zeros_like(qw)
@@ -177,20 +208,35 @@ class TextRelevance:
                 fc += c
             qw = _unit(qw + self.feedback_weight * _unit(fw))
             qc = _unit(qc + self.feedback_weight * _unit(fc))
-        u_char = self.char_map_ @ (qc * self.char_idf_)
-        return (qw * self.idf_).astype(np.float32), np.asarray(u_char, dtype=np.float32).ravel()
+        u_char = np.asarray(self.char_map_ @ (qc * self.char_idf_)).ravel()
+        return np.column_stack([qw * self.idf_, u_char]).astype(np.float32)
 
-    def channel_scores(self, rows: TextRows, query) -> tuple[np.ndarray, np.ndarray]:
-        """Raw pivoted word and char scores of every row."""
-        u_word, u_char = query
-        w = rows.counts @ u_word
-        c = rows.counts @ u_char
-        return w / _pivot(rows.word_norm, self.pivot), c / _pivot(rows.char_norm, self.pivot)
+    def channel_scores(self, rows: TextRows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw pivoted word and char scores of every row (one pass over the rows)."""
+        both = rows.counts @ query
+        inv_word, inv_char = rows.inverse_pivots(self.pivot)
+        return both[:, 0] * inv_word, both[:, 1] * inv_char
 
     def combine(self, word: np.ndarray, char: np.ndarray, scale=None) -> np.ndarray:
         """Standardised sum of the channels (about 0 for an unrelated pair)."""
-        mw, sw, mc, sc = self.scale_ if scale is None else scale
-        return ((word - mw) / sw + (char - mc) / sc).astype(np.float32)
+        mw, sw, mc, sc = (float(x) for x in (self.scale_ if scale is None else scale))
+        out = np.asarray(word, dtype=np.float32) * (1.0 / sw)
+        out += np.asarray(char, dtype=np.float32) * (1.0 / sc)
+        out -= mw / sw + mc / sc
+        return out
+
+
+def _prune_phrases(
+    counts: sp.csr_matrix, vec: CountVectorizer, min_df: int
+) -> tuple[sp.csr_matrix, CountVectorizer]:
+    """Drop multi-word features with document frequency below ``min_df``."""
+    names = vec.get_feature_names_out()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.nonzero((df >= min_df) | (np.char.find(names.astype(str), " ") < 0))[0]
+    if len(keep) == counts.shape[1]:
+        return counts, vec
+    vec.vocabulary_ = {str(names[j]): i for i, j in enumerate(keep)}
+    return counts[:, keep].tocsr(), vec
 
 
 def _scale(scores: tuple[list, list]) -> np.ndarray:
@@ -204,6 +250,5 @@ def _pivot(norm: np.ndarray, exponent: float) -> np.ndarray:
 
 def text_value(z: np.ndarray) -> np.ndarray:
     """Map a standardised text score to [0, 1] (monotone, so rankings are unchanged)."""
-    return (1.0 / (1.0 + np.exp(-(np.asarray(z, dtype=np.float64) - 6.0) / 3.0))).astype(
-        np.float32
-    )
+    z = np.asarray(z, dtype=np.float32)
+    return 1.0 / (1.0 + np.exp((6.0 - z) * (1.0 / 3.0)))

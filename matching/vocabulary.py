@@ -88,6 +88,12 @@ class SkillVocabulary:
         """Slugs of several terms (empty and blank terms dropped)."""
         return frozenset(s for s in (self.normalise(t) for t in terms) if s is not None)
 
+    def _starts_phrase(self, word: str) -> bool:
+        first = self._first_words
+        return word in first or (
+            word.endswith("s") and word[:-1] in first and normalise_term(word) in first
+        )
+
     def find_in_text(self, text: str) -> frozenset[str]:
         """Skills named in free text, matched on whole words and phrases."""
         raw = _tokens(text)
@@ -98,7 +104,7 @@ class SkillVocabulary:
             step = 1
             if raw[i] in self._acronyms:
                 found.add(self._acronyms[raw[i]])
-            elif words[i] in self._first_words or normalise_term(words[i]) in self._first_words:
+            elif self._starts_phrase(words[i]):
                 for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
                     key = normalise_term(" ".join(words[i : i + n]))
                     slug = self._lookup.get(key)
