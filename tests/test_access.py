@@ -124,6 +124,7 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", "/staff/matches", only("staff")),
         ("GET", "/staff/matches/new", only("staff")),
         ("POST", "/staff/matches/new", only("staff")),
+        ("POST", "/staff/matches/rank", only("staff", DONE)),
         ("GET", f"/staff/matches/{pr}", only("staff")),
         ("POST", f"/staff/matches/{pr}/reject", only("staff", DONE)),
         ("GET", "/staff/emails", only("staff")),

@@ -44,6 +44,11 @@ def seed_demo_command(force: bool, skip_if_seeded: bool) -> None:
         logins = seed_demo(progress=click.echo)
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
+    from .services.accounts import find_user_by_email
+    from .services.ranking import propose_with_ranker
+
+    report = propose_with_ranker(find_user_by_email(logins.staff_email), k=3)
+    click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
     click.echo("")
     click.echo(f"Demo logins (password for all: {logins.password})")
     click.echo(f"  staff:     {logins.staff_email}")
@@ -115,6 +120,29 @@ def matches_tick() -> None:
     click.echo(
         f"Reminded {report.reminded}, expired {report.expired}, "
         f"asked for the outcome of {report.outcome_asked} matches."
+    )
+
+
+@matches_cli.command("propose")
+@click.option("--k", default=5, show_default=True, help="Proposals per open need.")
+@click.option("--cap", default=3, show_default=True, help="Most needs one volunteer is put to.")
+@click.option("--as", "staff_email", required=True, help="The staff account acting.")
+def matches_propose(k: int, cap: int, staff_email: str) -> None:
+    """Ask the ranker for proposals for every open need (staff review them before anything)."""
+    from .services.accounts import find_user_by_email
+    from .services.errors import ServiceError
+    from .services.ranking import propose_with_ranker
+
+    actor = find_user_by_email(staff_email)
+    if actor is None:
+        raise click.ClickException(f"No account uses {staff_email}.")
+    try:
+        report = propose_with_ranker(actor, k=k, cap=cap)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{report.proposed} proposals for {report.needs} open needs from "
+        f"{report.volunteers} volunteers (the cap cost {report.cost_fraction:.1%} of total score)."
     )
 
 

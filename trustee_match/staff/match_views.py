@@ -15,6 +15,7 @@ from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from ..services.matches import approve_match, propose_match, reject_match, withdraw_match
 from ..services.outbox_admin import may_have_been_sent, requeue_email
+from ..services.ranking import propose_with_ranker
 from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
 from .views import bp
 
@@ -58,7 +59,22 @@ def matches() -> str:
         abort(404)
     page = request.args.get("page", 1, type=int)
     results = db.paginate(_matches_query(tab), page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("staff/matches.html", results=results, tab=tab, tabs=TABS)
+    return render_template(
+        "staff/matches.html", results=results, tab=tab, tabs=TABS, form=ConfirmForm()
+    )
+
+
+@bp.route("/matches/rank", methods=["POST"])
+def rank() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    report = propose_with_ranker(current_user)
+    flash(
+        f"The ranker proposed {report.proposed} matches for {report.needs} open roles. "
+        "Review them below.",
+        "success",
+    )
+    return redirect(url_for("staff.matches", state="proposed"))
 
 
 @bp.route("/matches/new", methods=["GET", "POST"])

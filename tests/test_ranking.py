@@ -1,0 +1,100 @@
+"""The ranker proposes volunteers for open needs from the database, with reasons, for staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustee_match.extensions import db
+from trustee_match.models import Match, MatchState
+from trustee_match.services.errors import NotAllowed
+from trustee_match.services.matches import approve_match, propose_match
+from trustee_match.services.ranking import propose_with_ranker
+
+from .conftest import login, post_form
+from .factories import (
+    CharityFactory,
+    NeedFactory,
+    StaffFactory,
+    VolunteerFactory,
+    give_skills,
+    need_skills,
+)
+
+
+@pytest.fixture
+def people(app):
+    security = VolunteerFactory(email="sec@example.org")
+    security.volunteer_profile.headline = "Head of information security at a bank"
+    give_skills(security.volunteer_profile, "cybersecurity", "data-protection")
+    finance = VolunteerFactory(email="money@example.org")
+    finance.volunteer_profile.headline = "Chartered accountant"
+    give_skills(finance.volunteer_profile, "finance-accounting")
+    away = VolunteerFactory(email="away@example.org")
+    give_skills(away.volunteer_profile, "cybersecurity", "data-protection")
+    away.volunteer_profile.available = False
+    db.session.commit()
+    need = NeedFactory(
+        charity=CharityFactory(),
+        title="Trustee with cybersecurity expertise",
+        description="Help our board understand cyber risk and data protection.",
+    )
+    need_skills(need, required=("cybersecurity",), desired=("data-protection",))
+    return {"security": security, "finance": finance, "away": away, "need": need}
+
+
+def _proposals() -> list[Match]:
+    return list(db.session.scalars(db.select(Match).order_by(Match.score.desc())))
+
+
+def test_ranker_proposes_the_best_fit_first_with_reasons(people):
+    report = propose_with_ranker(StaffFactory(), k=5)
+    matches = _proposals()
+    assert report.proposed == len(matches) == 2  # the unavailable volunteer is not proposed
+    best = matches[0]
+    assert best.volunteer_id == people["security"].id
+    assert best.source == "ranker" and best.state == MatchState.PROPOSED
+    assert 0 <= matches[1].score < best.score <= 1
+    assert any("cybersecurity" in reason.lower() for reason in best.reasons)
+    assert set(best.breakdown) >= {"skills_required", "text"}
+
+
+def test_ranker_skips_pairs_already_matched_and_volunteers_at_their_cap(app, people):
+    staff = StaffFactory()
+    propose_match(staff, people["need"], people["security"])  # already put forward
+    app.config["MAX_LIVE_MATCHES"] = 1
+    other = NeedFactory(charity=people["need"].charity)
+    approve_match(staff, propose_match(staff, other, people["finance"]))  # finance is at cap
+    propose_with_ranker(staff, k=5)
+    ranker_pairs = {
+        (m.need_id, m.volunteer_id)
+        for m in db.session.scalars(db.select(Match).where(Match.source == "ranker"))
+    }
+    # Only the security volunteer, for the other need, is still free to propose.
+    assert ranker_pairs == {(other.id, people["security"].id)}
+
+
+def test_only_staff_may_run_the_ranker(people):
+    with pytest.raises(NotAllowed):
+        propose_with_ranker(people["security"])
+
+
+def test_staff_see_ranker_proposals_with_score_and_reasons(client, people):
+    staff = StaffFactory()
+    login(client, staff.email)
+    response = post_form(
+        client, "/staff/matches/rank", {}, form_path="/staff/matches", follow_redirects=True
+    )
+    queue = response.get_data(as_text=True)
+    assert "The ranker proposed 2 matches for 1 open roles" in queue
+    assert "sec@example.org" in queue
+    best = _proposals()[0]
+    page = client.get(f"/staff/matches/{best.id}").get_data(as_text=True)
+    assert f"score {best.score:.2f}" in page
+    assert best.reasons[0] in page.replace("&#39;", "'")
+
+
+def test_cli_runs_the_ranker_as_a_staff_member(app, people):
+    StaffFactory(email="ops@example.org")
+    result = app.test_cli_runner().invoke(args=["matches", "propose", "--as", "ops@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "2 proposals for 1 open needs from 2 volunteers" in result.output
