@@ -45,4 +45,4 @@ class RejectMatchForm(FlaskForm):
             ("other", "Other"),
         ],
     )
-    note = TextAreaField("Note for the team (optional)", validators=[Length(max=1000)])
+    note = TextAreaField("Note for the team", validators=[Length(max=1000)])

@@ -49,6 +49,11 @@ def _matches_query(tab: str):
         ).order_by(Match.updated_at.desc())
     if tab == "closed":
         return query.where(Match.state.in_(_CLOSED)).order_by(Match.updated_at.desc())
+    if tab == "proposed":
+        # Grouped by role, best suggestion first, so staff compare like with like.
+        return query.where(Match.state == MatchState.PROPOSED).order_by(
+            Match.need_id, Match.score.desc().nulls_last(), Match.created_at
+        )
     return query.where(Match.state == MatchState(tab)).order_by(Match.created_at)
 
 
