@@ -9,3 +9,11 @@ def test_home_page_invites_both_sides(client):
 
 def test_health_check(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_pages_forbid_leaking_link_tokens_and_framing(client):
+    headers = client.get("/").headers
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"

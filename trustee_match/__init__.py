@@ -29,6 +29,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
+    register_security_headers(app)
     register_cli(app)
     register_background_worker(app)
     return app
@@ -75,6 +76,12 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_error_pages(app: Flask) -> None:
     from .errors import install
+
+    install(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .security_headers import install
 
     install(app)
 
