@@ -25,6 +25,19 @@ def _signup(client, **overrides):
     return post_form(client, "/account/signup/volunteer", data)
 
 
+def _charity_signup(client, **overrides):
+    data = {
+        "contact_name": "Jo",
+        "email": "jo@charity.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "charity_name": "Jo's Charity",
+        "region": "London",
+        **overrides,
+    }
+    return post_form(client, "/account/signup/charity", data)
+
+
 def _users() -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(User))
 
@@ -62,19 +75,7 @@ def test_mismatched_password_confirmation_is_refused(client):
 
 @pytest.mark.parametrize("number", ["123", "12345678", "SC12345", "NI123456", "1234-567"])
 def test_invalid_regulator_number_is_refused(client, number):
-    response = post_form(
-        client,
-        "/account/signup/charity",
-        {
-            "contact_name": "Jo",
-            "email": "jo@charity.org",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "charity_name": "Jo's Charity",
-            "regulator_number": number,
-            "region": "London",
-        },
-    )
+    response = _charity_signup(client, regulator_number=number)
     page = response.get_data(as_text=True)
     assert "as the regulator writes it" in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Charity)) == 0
@@ -83,19 +84,7 @@ def test_invalid_regulator_number_is_refused(client, number):
 
 @pytest.mark.parametrize("number", ["1123456", "212345", "SC012345", "nic100001", "sc 012345"])
 def test_valid_regulator_numbers_of_all_three_regulators_are_accepted(client, number):
-    response = post_form(
-        client,
-        "/account/signup/charity",
-        {
-            "contact_name": "Jo",
-            "email": "jo@charity.org",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "charity_name": "Jo's Charity",
-            "regulator_number": number,
-            "region": "London",
-        },
-    )
+    response = _charity_signup(client, regulator_number=number)
     assert response.status_code == 302, response.get_data(as_text=True)
     stored = db.session.scalar(db.select(Charity)).regulator_number
     assert stored == number.replace(" ", "").upper()
