@@ -16,38 +16,52 @@ _THREADED_ROWS = 20_000
 RERANK_DEPTH = 200
 
 
-def _block_scores(table: Table, enc: Encoder, query) -> tuple[np.ndarray, np.ndarray]:
-    """Raw channel scores over all segments; the products run on two threads when large."""
+def _block_scores(table: Table, enc: Encoder, query, head: bool = False):
+    """Raw channel scores over all segments (word, char, and head when asked for).
+
+    The products run on two threads when the table is large.
+    """
     def one(seg: Segment):
-        return enc.text.channel_scores(seg.text, query)
+        w, c = enc.text.channel_scores(seg.text, query)
+        return w, c, (enc.text.head_scores(seg.text, query) if head else None)
 
     if table.n_rows >= _THREADED_ROWS:
         parts = list(_POOL.map(one, table.segments))
     else:
         parts = [one(s) for s in table.segments]
     if not parts:
-        return np.zeros(0, np.float32), np.zeros(0, np.float32)
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        empty = np.zeros(0, np.float32)
+        return empty, empty, empty
+    w = np.concatenate([p[0] for p in parts])
+    c = np.concatenate([p[1] for p in parts])
+    return w, c, (np.concatenate([p[2] for p in parts]) if head else None)
 
 
 def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.ndarray:
     """Standardised text relevance with pseudo-relevance feedback on the best rows.
 
-    ``counts`` is the query's row from ``enc.text.counts``.
+    ``counts`` is the query's row from ``enc.text.counts``. A short query also scores the
+    head (first line or sentence) of every row; see ``TextRelevance.head_weight``.
     """
-    z = enc.text.combine(*_block_scores(table, enc, enc.text.query_vectors(counts)))
-    m = enc.text.feedback_docs
+    text = enc.text
+    a = text.head_weight_for(counts) if counts.nnz else 0.0
+    w, c, h = _block_scores(table, enc, text.query_vectors(counts), head=a > 0)
+    z = text.combine(w, c)
+    if a > 0:
+        h = np.float32(a) * text.head_z(h)
+        z += h
+    m = text.feedback_docs
     pool = np.nonzero(allowed)[0]
-    if m <= 0 or enc.text.feedback_weight <= 0 or len(pool) <= m or counts.nnz == 0:
+    if m <= 0 or text.feedback_weight <= 0 or len(pool) <= m or counts.nnz == 0:
         return z
     depth = min(RERANK_DEPTH, len(pool))
     best = pool[np.argpartition(-z[pool], depth - 1)[:depth]]
     best = best[np.argsort(-z[best], kind="stable")]
-    expanded = enc.text.query_vectors(counts, feedback=table.counts(best[:m]))
+    expanded = text.query_vectors(counts, feedback=table.counts(best[:m]))
     rows = TextRows(table.counts(best), table.word_norm[best], table.char_norm[best])
-    z[best] = enc.text.combine(
-        *enc.text.channel_scores(rows, expanded), enc.text.feedback_scale_
-    )
+    z[best] = text.combine(*text.channel_scores(rows, expanded), text.feedback_scale_)
+    if a > 0:
+        z[best] += h[best]
     return z
 
 

@@ -244,8 +244,22 @@ def _encode(records, enc: Encoder, is_need: bool):
 
 def _segment(text: TextRows, encoded: dict, a: int, b: int) -> Segment:
     return Segment(
-        TextRows(text.counts[a:b], text.word_norm[a:b], text.char_norm[a:b]),
+        TextRows(
+            text.counts[a:b], text.word_norm[a:b], text.char_norm[a:b],
+            None if text.head is None else text.head[a:b],
+            None if text.head_norm is None else text.head_norm[a:b],
+        ),
         *(encoded[k][a:b] for k in _SPARSE),
+    )
+
+
+def _stack_heads(a: TextRows, b: TextRows) -> tuple:
+    """The head rows of two stored blocks, one after the other (None if either has none)."""
+    if a.head is None or b.head is None:
+        return None, None
+    return (
+        sp.vstack([a.head, b.head], format="csr"),
+        np.concatenate([a.head_norm, b.head_norm]),
     )
 
 
@@ -299,6 +313,7 @@ def with_record(table: Table, record, enc: Encoder, is_need: bool) -> Table:
                 sp.vstack([last.text.counts, seg.text.counts], format="csr"),
                 np.concatenate([last.text.word_norm, seg.text.word_norm]),
                 np.concatenate([last.text.char_norm, seg.text.char_norm]),
+                *_stack_heads(last.text, seg.text),
             ),
             *(_stack(getattr(last, k), getattr(seg, k)) for k in _SPARSE),
         )

@@ -8,6 +8,7 @@ character matrix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,11 +20,17 @@ _EMPTY_VOCAB = {"\x00empty\x00": 0}
 
 @dataclass(frozen=True)
 class TextRows:
-    """Transformed documents: sublinear counts and the two channel norms."""
+    """Transformed documents: sublinear counts, the two channel norms, and the head.
+
+    ``head`` holds the counts of each document's head (its first line or sentence: a
+    headline, a title, an occupation's label) and ``head_norm`` their character-channel norms.
+    """
 
     counts: sp.csr_matrix
     word_norm: np.ndarray
     char_norm: np.ndarray
+    head: sp.csr_matrix | None = None
+    head_norm: np.ndarray | None = None
     _inverse_pivots: dict = field(default_factory=dict, compare=False, repr=False)
 
     def inverse_pivots(self, exponent: float) -> tuple[np.ndarray, np.ndarray]:
@@ -46,6 +53,16 @@ def _sublinear(x: sp.csr_matrix) -> sp.csr_matrix:
     x = x.astype(np.float32)
     x.data = 1.0 + np.log(x.data)
     return x
+
+
+_HEAD_END = re.compile(r"(?<=[.!?])\s|\n")
+
+
+def head_text(text: str, max_chars: int = 200) -> str:
+    """The head of a text: its first non-empty line or sentence, at most ``max_chars``."""
+    text = text.strip()
+    match = _HEAD_END.search(text)
+    return (text[: match.start()] if match else text)[:max_chars]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -74,6 +91,18 @@ class TextRelevance:
         Pseudo-relevance feedback: the query is expanded with this many top documents.
     feedback_weight : float, default=0.3
         Weight of the feedback documents in the expanded query (0 turns feedback off).
+    feedback_decay : float, default=1.0
+        The i-th feedback document (0-based, best first) counts ``feedback_decay**i``.
+    short_feedback : tuple of float, default=(3.0, 0.7)
+        ``(feedback_weight, feedback_decay)`` for short queries (at most ``head_query_words``
+        words): a title says little, so it leans on its best documents much more.
+    head_weight : float, default=1.0
+        Weight of the head channel: the character-gram cosine between the query and each
+        document's head (first line or sentence: a headline, a title, a label), standardised
+        like the other channels. It is for short, title-like queries: the weight is scaled
+        by ``min(1, head_query_words / words in the query)``.
+    head_query_words : int, default=10
+        Queries up to this many words get the full head weight.
     max_text_chars : int, default=100_000
         Longer texts are truncated (a 1 MB bio is read up to this length).
     random_state : int, default=0
@@ -88,6 +117,10 @@ class TextRelevance:
         min_df: int = 2,
         feedback_docs: int = 2,
         feedback_weight: float = 0.3,
+        feedback_decay: float = 1.0,
+        short_feedback: tuple[float, float] = (3.0, 0.7),
+        head_weight: float = 1.0,
+        head_query_words: int = 10,
         max_text_chars: int = 100_000,
         random_state: int = 0,
     ) -> None:
@@ -97,6 +130,10 @@ class TextRelevance:
         self.min_df = min_df
         self.feedback_docs = feedback_docs
         self.feedback_weight = feedback_weight
+        self.feedback_decay = feedback_decay
+        self.short_feedback = short_feedback
+        self.head_weight = head_weight
+        self.head_query_words = head_query_words
         self.max_text_chars = max_text_chars
         self.random_state = random_state
 
@@ -121,6 +158,7 @@ class TextRelevance:
             vec.fit([""])
             counts = vec.transform(texts) if texts else sp.csr_matrix((0, 1), dtype=np.float32)
         self.vectorizer_ = vec
+        self.unigram_ = np.char.find(vec.get_feature_names_out().astype(str), " ") < 0
         counts = _sublinear(counts.tocsr())
         n = max(counts.shape[0], 1)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -131,9 +169,12 @@ class TextRelevance:
             block = counts[start : start + 5000] @ self.char_map_
             cdf += np.bincount(block.indices, minlength=block.shape[1])
         self.char_idf_ = (np.log((n + 1) / (cdf + 1)) + 1).astype(np.float32)
-        self._fit_scales(counts[: len(docs)], counts[len(docs) :])
-        return self.rows_from_counts(counts[: len(docs)]), self.rows_from_counts(
-            counts[len(docs) :]
+        heads = self.head_counts(texts)
+        self._fit_scales(counts[: len(docs)], counts[len(docs) :], heads[: len(docs)])
+        n_docs = len(docs)
+        return (
+            self.rows_from_counts(counts[:n_docs], heads[:n_docs]),
+            self.rows_from_counts(counts[n_docs:], heads[n_docs:]),
         )
 
     def _char_map(self, vocab: np.ndarray) -> sp.csr_matrix:
@@ -146,21 +187,26 @@ class TextRelevance:
         except ValueError:
             return sp.csr_matrix((len(vocab), 1), dtype=np.float32)
 
-    def _fit_scales(self, docs: sp.csr_matrix, queries: sp.csr_matrix) -> None:
+    def _fit_scales(
+        self, docs: sp.csr_matrix, queries: sp.csr_matrix, heads: sp.csr_matrix
+    ) -> None:
         self.scale_ = np.array([0.0, 1.0, 0.0, 1.0], dtype=np.float64)
         self.feedback_scale_ = self.scale_
+        self.head_scale_ = np.array([0.0, 1.0], dtype=np.float64)
         if docs.shape[0] < 2 or queries.shape[0] < 1:
             return
         rng = np.random.default_rng(self.random_state)
         qi = rng.choice(queries.shape[0], size=min(50, queries.shape[0]), replace=False)
-        di = rng.choice(docs.shape[0], size=min(4000, docs.shape[0]), replace=False)
-        rows = self.rows_from_counts(docs[np.sort(di)])
+        di = np.sort(rng.choice(docs.shape[0], size=min(4000, docs.shape[0]), replace=False))
+        rows = self.rows_from_counts(docs[di], heads[di])
         sample = rows.counts
-        first, second = ([], []), ([], [])
+        first, second, head = ([], []), ([], []), []
         for q in qi:
-            w, c = self.channel_scores(rows, self.query_vectors(queries[q]))
+            query = self.query_vectors(queries[q])
+            w, c = self.channel_scores(rows, query)
             first[0].append(w)
             first[1].append(c)
+            head.append(self.head_scores(rows, query))
             top = np.argsort(-self.combine(w, c, self.scale_))[: self.feedback_docs]
             expanded = self.query_vectors(queries[q], feedback=sample[top])
             w, c = self.channel_scores(rows, expanded)
@@ -168,24 +214,60 @@ class TextRelevance:
             second[1].append(c)
         self.scale_ = _scale(first)
         self.feedback_scale_ = _scale(second)
+        h = np.concatenate(head)
+        self.head_scale_ = np.array([h.mean(), h.std() or 1.0], dtype=np.float64)
 
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         """Sublinear word-count rows of texts (unseen words are ignored)."""
         x = self.vectorizer_.transform([t[: self.max_text_chars] for t in texts])
         return _sublinear(x.tocsr())
 
-    def rows_from_counts(self, counts: sp.csr_matrix) -> TextRows:
-        """Attach channel norms to count rows."""
+    def head_counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Sublinear word-count rows of the texts' heads (see :func:`head_text`)."""
+        return self.counts([head_text(t) for t in texts])
+
+    def query_words(self, counts: sp.csr_matrix) -> float:
+        """How many known words a (single-row) query holds, repeats included."""
+        row = counts if counts.shape[0] == 1 else sp.csr_matrix(counts.sum(axis=0))
+        keep = self.unigram_[row.indices]
+        return float(np.exp(row.data[keep] - 1.0).sum())
+
+    def head_weight_for(self, counts: sp.csr_matrix) -> float:
+        """The head channel's weight for a query: full up to ``head_query_words`` words."""
+        if self.head_weight <= 0:
+            return 0.0
+        n = self.query_words(counts)
+        return self.head_weight * min(1.0, self.head_query_words / max(n, 1.0))
+
+    def feedback_for(self, counts: sp.csr_matrix) -> tuple[float, float]:
+        """``(weight, decay)`` of pseudo-relevance feedback for a query (see ``short_feedback``)."""
+        if self.feedback_weight > 0 and self.query_words(counts) <= self.head_query_words:
+            return self.short_feedback
+        return self.feedback_weight, self.feedback_decay
+
+    def rows_from_counts(
+        self, counts: sp.csr_matrix, heads: sp.csr_matrix | None = None
+    ) -> TextRows:
+        """Attach channel norms to count rows (and the head rows, when given)."""
         word_norm = np.sqrt(counts.multiply(counts) @ (self.idf_**2)).astype(np.float32)
         char_norm = np.empty(counts.shape[0], dtype=np.float32)
         for start in range(0, counts.shape[0], 5000):
             block = (counts[start : start + 5000] @ self.char_map_).multiply(self.char_idf_)
             char_norm[start : start + 5000] = np.sqrt(block.multiply(block).sum(axis=1)).A1
-        return TextRows(sp.csr_matrix(counts, dtype=np.float32), word_norm, char_norm)
+        head_norm = None
+        if heads is not None:
+            heads = sp.csr_matrix(heads, dtype=np.float32)
+            head_norm = np.empty(heads.shape[0], dtype=np.float32)
+            for start in range(0, heads.shape[0], 5000):
+                block = (heads[start : start + 5000] @ self.char_map_).multiply(self.char_idf_)
+                head_norm[start : start + 5000] = np.sqrt(block.multiply(block).sum(axis=1)).A1
+        return TextRows(
+            sp.csr_matrix(counts, dtype=np.float32), word_norm, char_norm, heads, head_norm
+        )
 
     def transform(self, texts: list[str]) -> TextRows:
         """Transform texts to stored rows."""
-        return self.rows_from_counts(self.counts(texts))
+        return self.rows_from_counts(self.counts(texts), self.head_counts(texts))
 
     def unit_vectors(self, counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Dense unit word- and char-space vectors of the (summed) count rows."""
@@ -199,15 +281,16 @@ class TextRelevance:
     ) -> np.ndarray:
         """A (vocabulary, 2) array ``[u_word, u_char]`` so that ``counts @ u`` scores both."""
         qw, qc = self.unit_vectors(counts)
-        if feedback is not None and feedback.shape[0] and self.feedback_weight > 0:
+        weight, decay = self.feedback_for(counts)
+        if feedback is not None and feedback.shape[0] and weight > 0:
             fw = np.zeros_like(qw)
             fc = np.zeros_like(qc)
             for i in range(feedback.shape[0]):
                 w, c = self.unit_vectors(feedback[i])
-                fw += w
-                fc += c
-            qw = _unit(qw + self.feedback_weight * _unit(fw))
-            qc = _unit(qc + self.feedback_weight * _unit(fc))
+                fw += decay**i * w
+                fc += decay**i * c
+            qw = _unit(qw + weight * _unit(fw))
+            qc = _unit(qc + weight * _unit(fc))
         u_char = np.asarray(self.char_map_ @ (qc * self.char_idf_)).ravel()
         return np.column_stack([qw * self.idf_, u_char]).astype(np.float32)
 
@@ -216,6 +299,18 @@ class TextRelevance:
         both = rows.counts @ query
         inv_word, inv_char = rows.inverse_pivots(self.pivot)
         return both[:, 0] * inv_word, both[:, 1] * inv_char
+
+    def head_scores(self, rows: TextRows, query: np.ndarray) -> np.ndarray:
+        """Character-gram cosine of the query and each row's head (0 without a head)."""
+        if rows.head is None or rows.head.shape[0] == 0:
+            return np.zeros(rows.counts.shape[0], dtype=np.float32)
+        norm = np.where(rows.head_norm > 0, rows.head_norm, np.float32(1.0))
+        return (rows.head @ query[:, 1]) / norm
+
+    def head_z(self, head: np.ndarray) -> np.ndarray:
+        """Standardised head scores."""
+        mean, std = (float(x) for x in self.head_scale_)
+        return (np.asarray(head, dtype=np.float32) - np.float32(mean)) * np.float32(1.0 / std)
 
     def combine(self, word: np.ndarray, char: np.ndarray, scale=None) -> np.ndarray:
         """Standardised sum of the channels (about 0 for an unrelated pair)."""
