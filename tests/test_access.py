@@ -125,6 +125,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", "/staff/matches/new", only("staff")),
         ("POST", "/staff/matches/new", only("staff")),
         ("POST", "/staff/matches/rank", only("staff", DONE)),
+        ("GET", "/staff/ranker", only("staff")),
+        ("POST", "/staff/ranker/learn", only("staff", DONE)),
         ("GET", f"/staff/matches/{pr}", only("staff")),
         ("POST", f"/staff/matches/{pr}/reject", only("staff", DONE)),
         ("GET", "/staff/emails", only("staff")),

@@ -20,6 +20,7 @@ def _nav() -> list[tuple[str, str]]:
         return [
             ("staff.dashboard", "Overview"),
             ("staff.matches", "Matches"),
+            ("staff.ranker", "Ranker"),
             ("staff.charities", "Charities"),
             ("staff.users", "People"),
         ]

@@ -37,6 +37,7 @@ from ..models import (
 from .audit import record_audit
 from .errors import NotAllowed
 from .match_state import record_start
+from .ranker_learning import current_weights
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,10 @@ def propose_with_ranker(actor: User, k: int = 5, cap: int = 3) -> RankingReport:
     profiles, needs = _candidates(), _open_needs()
     if not profiles or not needs:
         return RankingReport(len(needs), len(profiles), 0, 0.0)
-    index = MatchIndex(vocabulary=skill_vocabulary()).fit(
-        [volunteer_record(p) for p in profiles], [need_record(n) for n in needs]
-    )
+    learned = current_weights()
+    index = MatchIndex(
+        vocabulary=skill_vocabulary(), weights=learned.weights if learned else None
+    ).fit([volunteer_record(p) for p in profiles], [need_record(n) for n in needs])
     exclude = _exclusions([n.id for n in needs], [p.user_id for p in profiles])
     batch = index.propose_batch(
         [str(n.id) for n in needs], k=k, cap_per_volunteer=cap, exclude=exclude

@@ -9,12 +9,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RejectReason
+from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RankerWeights, RejectReason
 from ..models.base import utcnow
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from ..services.matches import approve_match, propose_match, reject_match, withdraw_match
 from ..services.outbox_admin import may_have_been_sent, requeue_email
+from ..services.ranker_learning import current_weights, learn_ranker_weights, ranker_outcomes
 from ..services.ranking import propose_with_ranker
 from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
 from .views import bp
@@ -177,3 +178,36 @@ def requeue(message_id: int) -> Response:
     else:
         flash(f"The email to {message.to_email} is queued again.", "success")
     return redirect(url_for("staff.emails"))
+
+
+@bp.route("/ranker")
+def ranker() -> str:
+    history = db.session.scalars(
+        select(RankerWeights).order_by(RankerWeights.id.desc()).limit(10)
+    ).all()
+    return render_template(
+        "staff/ranker.html",
+        outcomes=ranker_outcomes(),
+        history=history,
+        current=current_weights(),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/ranker/learn", methods=["POST"])
+def ranker_learn() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    row = learn_ranker_weights(current_user)
+    if row.fallback:
+        flash(
+            f"Only {row.n_labels} decisions so far: too few to learn from, so the ranker keeps "
+            "its default weights.",
+            "info",
+        )
+    else:
+        flash(
+            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions.",
+            "success",
+        )
+    return redirect(url_for("staff.ranker"))
