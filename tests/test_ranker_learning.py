@@ -78,3 +78,10 @@ def test_staff_retrain_from_the_ranker_page_and_see_outcomes(client):
     )
     assert f"<td>96</td><td>{approved}</td><td>{96 - approved}</td>" in page
     assert "skills mismatch (" in page
+
+
+def test_cli_learns_and_says_when_labels_are_too_few(app):
+    StaffFactory(email="ops@example.org")
+    result = app.test_cli_runner().invoke(args=["matches", "learn", "--as", "ops@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "0 decisions: too few to learn from" in result.output

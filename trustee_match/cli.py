@@ -146,6 +146,30 @@ def matches_propose(k: int, cap: int, staff_email: str) -> None:
     )
 
 
+@matches_cli.command("learn")
+@click.option("--as", "staff_email", required=True, help="The staff account acting.")
+def matches_learn(staff_email: str) -> None:
+    """Re-weight the ranker's signals from staff and side decisions (a new version)."""
+    from .services.accounts import find_user_by_email
+    from .services.errors import ServiceError
+    from .services.ranker_learning import learn_ranker_weights
+
+    actor = find_user_by_email(staff_email)
+    if actor is None:
+        raise click.ClickException(f"No account uses {staff_email}.")
+    try:
+        row = learn_ranker_weights(actor)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    if row.fallback:
+        click.echo(f"{row.n_labels} decisions: too few to learn from; default weights kept.")
+    else:
+        click.echo(
+            f"Version {row.id} from {row.n_labels} decisions: held-out AUC {row.cv_auc} "
+            f"(default weights {row.default_cv_auc})."
+        )
+
+
 def install(app: Flask) -> None:
     for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli):
         app.cli.add_command(group)
