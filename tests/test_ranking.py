@@ -98,3 +98,28 @@ def test_cli_runs_the_ranker_as_a_staff_member(app, people):
     result = app.test_cli_runner().invoke(args=["matches", "propose", "--as", "ops@example.org"])
     assert result.exit_code == 0, result.output
     assert "2 proposals for 1 open needs from 2 volunteers" in result.output
+
+
+def test_volunteer_dashboard_suggests_suitable_roles_with_reasons(client, people):
+    other = NeedFactory(charity=people["need"].charity, title="Treasurer for a food bank")
+    need_skills(other, required=("finance-accounting",))
+    people["security"].volunteer_profile.region = "Yorkshire and the Humber"
+    db.session.commit()
+    login(client, "sec@example.org")
+    page = client.get("/volunteer/").get_data(as_text=True)
+    assert "Roles that suit you" in page
+    assert page.index("Trustee with cybersecurity expertise") < page.index(
+        "Treasurer for a food bank"
+    )
+    assert "Has 1 of 1 required skills: Cybersecurity" in page
+
+
+def test_dashboard_lists_introductions_waiting_for_an_answer(client, people):
+    staff = StaffFactory()
+    approve_match(staff, propose_match(staff, people["need"], people["security"]))
+    login(client, "sec@example.org")
+    page = client.get("/volunteer/").get_data(as_text=True)
+    assert "Waiting for your answer" in page
+    # A role they are already connected with is not suggested again.
+    suggestions = page.split("Roles that suit you")[1]
+    assert "Trustee with cybersecurity expertise" not in suggestions

@@ -168,3 +168,35 @@ def propose_with_ranker(actor: User, k: int = 5, cap: int = 3) -> RankingReport:
     record_audit(actor, "ranker_proposals", "match", None, proposed=proposed, needs=len(needs))
     db.session.commit()
     return RankingReport(len(needs), len(profiles), proposed, float(batch.cost_fraction))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    need: Need
+    score: float
+    reasons: list[str]
+
+
+def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
+    """The open needs that suit this volunteer best, with reasons, leaving out ones they are
+    already connected with. Indexes only the open needs and this one profile, so it is cheap
+    enough to run on a page view."""
+    profile = volunteer.volunteer_profile
+    if profile is None or not profile.is_complete:
+        return []
+    needs = _open_needs()
+    taken = set(
+        db.session.scalars(select(Match.need_id).where(Match.volunteer_id == volunteer.id))
+    )
+    needs = [n for n in needs if n.id not in taken]
+    if not needs:
+        return []
+    learned = current_weights()
+    index = MatchIndex(
+        vocabulary=skill_vocabulary(), weights=learned.weights if learned else None
+    ).fit([volunteer_record(profile)], [need_record(n) for n in needs])
+    by_id = {str(n.id): n for n in needs}
+    return [
+        Suggestion(by_id[p.need_id], float(p.score), list(p.reasons))
+        for p in index.top_needs(str(volunteer.id), k=k)
+    ]

@@ -16,6 +16,7 @@ from ..services.errors import ServiceError
 from ..services.matches import propose_match
 from ..services.needs import NeedFilters, open_needs_query
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
+from ..services.ranking import suggest_needs_for
 from .forms import LEVEL_CHOICES, NeedFilterForm, ProfileForm
 
 bp = Blueprint("volunteer", __name__)
@@ -27,8 +28,19 @@ PAGE_SIZE = 20
 @bp.route("/")
 def dashboard() -> str:
     profile = current_user.volunteer_profile
-    recent = db.paginate(open_needs_query(NeedFilters()), page=1, per_page=5, error_out=False)
-    return render_template("volunteer/dashboard.html", profile=profile, recent=recent.items)
+    waiting = db.session.scalars(
+        db.select(Match).where(
+            Match.volunteer_id == current_user.id,
+            Match.state == MatchState.AWAITING_REPLIES,
+            Match.volunteer_reply.is_(None),
+        )
+    ).all()
+    return render_template(
+        "volunteer/dashboard.html",
+        profile=profile,
+        waiting=waiting,
+        suggestions=suggest_needs_for(current_user, k=5),
+    )
 
 
 def _profile_choices(form: ProfileForm) -> None:
