@@ -344,3 +344,12 @@ def test_staff_can_send_a_failed_email_again_and_are_warned_when_it_may_have_gon
         follow_redirects=True,
     )
     assert "Only an email that failed can be sent again" in response.get_data(as_text=True)
+
+
+def test_charity_dashboard_lists_introductions_waiting_for_its_answer(client, cast):
+    match = approved_match(cast)
+    login(client, "chair@canal.org")
+    page = client.get("/charity/").get_data(as_text=True)
+    assert "Waiting for your answer" in page
+    assert f"/charity/matches/{match.id}" in page
+    assert "vol@example.org" not in page

@@ -46,8 +46,17 @@ def _skill_choices() -> list[tuple[int, str]]:
 def dashboard() -> str:
     charity = _my_charity()
     needs = sorted(charity.needs, key=lambda n: n.created_at, reverse=True)
+    waiting = db.session.scalars(
+        _charity_matches().where(
+            Match.state == MatchState.AWAITING_REPLIES, Match.charity_reply.is_(None)
+        )
+    ).all()
     return render_template(
-        "charity/dashboard.html", charity=charity, needs=needs, status_form=NeedStatusForm()
+        "charity/dashboard.html",
+        charity=charity,
+        needs=needs,
+        waiting=waiting,
+        status_form=NeedStatusForm(),
     )
 
 
