@@ -123,3 +123,15 @@ def test_dashboard_lists_introductions_waiting_for_an_answer(client, people):
     # A role they are already connected with is not suggested again.
     suggestions = page.split("Roles that suit you")[1]
     assert "Trustee with cybersecurity expertise" not in suggestions
+
+
+def test_free_text_finds_named_skills_but_not_everyday_words(app):
+    from trustee_match.services.ranking import skill_vocabulary
+
+    vocabulary = skill_vocabulary()
+    found = vocabulary.find_in_text("I run our SOC and we moved our CRM to Salesforce")
+    assert {"security-operations", "crm-fundraising-tech"} <= set(found)
+    everyday = vocabulary.find_in_text(
+        "I want to help people, embrace change and support inclusion in my community"
+    )
+    assert not {"hr-people", "change-management", "edi"} & set(everyday)

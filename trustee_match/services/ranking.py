@@ -48,10 +48,23 @@ class RankingReport:
     cost_fraction: float  # share of total score given up to respect the per-volunteer cap
 
 
+def _specific(alias: str) -> bool:
+    """Whether an alias is specific enough to detect in free text.
+
+    Single lower-case words ("people", "change", "risk", "inclusion") appear in every bio in
+    other senses: "people with mental health problems" is not HR experience. Phrases,
+    product names and acronyms ("employment law", "Salesforce", "SOC", "a11y") are kept.
+    """
+    return " " in alias or not alias.isalpha() or alias != alias.lower()
+
+
 def skill_vocabulary() -> SkillVocabulary:
-    """The app's taxonomy, in the ranker's terms."""
+    """The app's taxonomy, in the ranker's terms (skills on profiles and needs are passed as
+    slugs; the aliases serve to find skills named in free text)."""
     skills = db.session.scalars(select(Skill).order_by(Skill.position))
-    return SkillVocabulary([(s.slug, s.name, tuple(s.aliases or ())) for s in skills])
+    return SkillVocabulary(
+        [(s.slug, s.name, tuple(a for a in s.aliases or () if _specific(a))) for s in skills]
+    )
 
 
 def volunteer_record(profile: VolunteerProfile) -> VolunteerRecord:
