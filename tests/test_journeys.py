@@ -187,3 +187,18 @@ def test_staff_rejects_a_charity_with_a_reason_the_charity_sees(client):
     db.session.refresh(charity)
     assert charity.status == CharityStatus.REJECTED
     assert "could not find this number" in outbox_for(member.email)[0].text_body
+
+
+def test_editing_a_need_shows_its_skills_ticked_in_their_groups(client):
+    member = CharityUserFactory()
+    need = NeedFactory(charity=member.charity)
+    from .factories import need_skills
+
+    need_skills(need, required=("cybersecurity",), desired=("data-protection",))
+    login(client, member.email)
+    page = client.get(f"/charity/needs/{need.id}/edit").get_data(as_text=True)
+    required = skill("cybersecurity").id
+    desired = skill("data-protection").id
+    assert f'id="required_skills-{required}" checked' in page
+    assert f'id="desired_skills-{desired}" checked' in page
+    assert f'id="required_skills-{desired}" checked' not in page

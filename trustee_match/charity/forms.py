@@ -73,7 +73,7 @@ class NeedForm(FlaskForm):
     closing_date = DateField(
         "Closing date",
         validators=[Optional()],
-        description="Optional. After this date the role is no longer shown.",
+        description="After this date the role is no longer shown.",
     )
 
     def validate_required_skills(self, field) -> None:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..match_pages import handle_match_action, render_match_page
 from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
 from ..permissions import can_edit_need, require_role
+from ..services import taxonomy
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
 from ..services.needs import NeedFields, change_need_status, create_need, update_need
@@ -135,7 +136,13 @@ def new_need() -> str | Response:
         else:
             flash("Saved as a draft. Publish it when you are ready.", "success")
             return redirect(url_for("charity.need", need_id=need.id))
-    return render_template("charity/need_form.html", form=form, need=None, charity=charity)
+    return render_template(
+        "charity/need_form.html",
+        form=form,
+        need=None,
+        charity=charity,
+        groups=taxonomy.skill_groups(),
+    )
 
 
 @bp.route("/needs/<int:need_id>")
@@ -156,7 +163,13 @@ def edit_need(need_id: int) -> str | Response:
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for("charity.need", need_id=need.id))
-    return render_template("charity/need_form.html", form=form, need=need, charity=need.charity)
+    return render_template(
+        "charity/need_form.html",
+        form=form,
+        need=need,
+        charity=need.charity,
+        groups=taxonomy.skill_groups(),
+    )
 
 
 @bp.route("/needs/<int:need_id>/status", methods=["POST"])
