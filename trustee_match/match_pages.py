@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from .forms_common import MatchActionForm
-from .models import Match
+from .models import Match, Need, User
 from .permissions import can_view_match_contacts
 from .services.errors import ServiceError
 from .services.match_actions import act_on_match
+
+
+def with_list_details():
+    """Loader options for a list of matches: the need, its charity, and the volunteer's profile
+    come in a few queries, not one per row."""
+    return (
+        selectinload(Match.need).selectinload(Need.charity),
+        selectinload(Match.volunteer).selectinload(User.volunteer_profile),
+    )
 
 
 def render_match_page(match: Match, template: str) -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..match_pages import handle_match_action, render_match_page
+from ..match_pages import handle_match_action, render_match_page, with_list_details
 from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
 from ..permissions import can_edit_need, require_role
 from ..services import taxonomy
@@ -48,9 +48,9 @@ def dashboard() -> str:
     charity = _my_charity()
     needs = sorted(charity.needs, key=lambda n: n.created_at, reverse=True)
     waiting = db.session.scalars(
-        _charity_matches().where(
-            Match.state == MatchState.AWAITING_REPLIES, Match.charity_reply.is_(None)
-        )
+        _charity_matches()
+        .where(Match.state == MatchState.AWAITING_REPLIES, Match.charity_reply.is_(None))
+        .options(*with_list_details())
     ).all()
     return render_template(
         "charity/dashboard.html",
@@ -207,7 +207,9 @@ def _charity_matches():
 
 @bp.route("/matches")
 def matches() -> str:
-    rows = db.session.scalars(_charity_matches().order_by(Match.updated_at.desc())).all()
+    rows = db.session.scalars(
+        _charity_matches().options(*with_list_details()).order_by(Match.updated_at.desc())
+    ).all()
     return render_template("charity/matches.html", matches=rows)
 
 

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..match_pages import handle_match_action, render_match_page
+from ..match_pages import handle_match_action, render_match_page, with_list_details
 from ..models import Cause, Match, MatchState, Need, Role, Skill
 from ..permissions import can_view_need, require_role
 from ..services import taxonomy
@@ -29,11 +29,13 @@ PAGE_SIZE = 20
 def dashboard() -> str:
     profile = current_user.volunteer_profile
     waiting = db.session.scalars(
-        db.select(Match).where(
+        db.select(Match)
+        .where(
             Match.volunteer_id == current_user.id,
             Match.state == MatchState.AWAITING_REPLIES,
             Match.volunteer_reply.is_(None),
         )
+        .options(*with_list_details())
     ).all()
     return render_template(
         "volunteer/dashboard.html",
@@ -162,7 +164,10 @@ def _visible_to_volunteer():
 @bp.route("/matches")
 def matches() -> str:
     rows = db.session.scalars(
-        db.select(Match).where(_visible_to_volunteer()).order_by(Match.updated_at.desc())
+        db.select(Match)
+        .where(_visible_to_volunteer())
+        .options(*with_list_details())
+        .order_by(Match.updated_at.desc())
     ).all()
     return render_template("volunteer/matches.html", matches=rows)
 
