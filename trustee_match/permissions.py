@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from flask import abort
 from flask_login import current_user
@@ -26,16 +24,6 @@ def require_role(role: Role) -> Callable[[], None]:
     return check
 
 
-def staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not (current_user.is_authenticated and current_user.is_staff):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 def is_member_of(user: User, charity: Charity) -> bool:
     return user.is_authenticated and any(m.charity_id == charity.id for m in user.memberships)
 
@@ -52,13 +40,6 @@ def can_view_need(user: User, need: Need) -> bool:
     if is_member_of(user, need.charity):
         return True
     return need.status == NeedStatus.OPEN and need.charity.is_verified
-
-
-def can_view_volunteer_contact(user: User, volunteer: User) -> bool:
-    """A volunteer's email, phone and LinkedIn: themselves and staff (introductions widen this)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or user.id == volunteer.id
 
 
 CONTACT_STATES = frozenset({"introduced", "appointed", "not_proceeding"})
