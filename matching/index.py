@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from matching import ranker
+from matching.encoder import Encoder, Interner
 from matching.reasons import explain
 from matching.records import NeedRecord, Proposal, VolunteerRecord
 from matching.signals import DEFAULT_WEIGHTS, SIGNALS
-from matching.tables import Encoder, Interner, Table, build_table, with_record, without
+from matching.tables import Table, build_table, with_record, without
 from matching.text import TextRelevance
 from matching.vocabulary import SkillVocabulary
 

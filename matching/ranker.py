@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import signals as sig
-from matching.tables import Encoder, Segment, Table
+from matching.encoder import Encoder
+from matching.tables import Segment, Table
 from matching.text import TextRows, text_value
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching")

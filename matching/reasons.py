@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from matching.encoder import Encoder
 from matching.records import NeedRecord, VolunteerRecord
-from matching.tables import Encoder
 
 
 def _names(enc: Encoder, slugs) -> str:

@@ -13,67 +13,16 @@ never a copy of a 100,000-entry dict or of the whole sparse matrices.
 from __future__ import annotations
 
 import itertools
-import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
 
-from matching.records import NeedRecord, VolunteerRecord
-from matching.text import TextRelevance, TextRows
-from matching.vocabulary import SkillVocabulary
+from matching.encoder import Encoder
+from matching.text import TextRows
 
 DELTA_BLOCK_ROWS = 2048
 MAIN_BLOCKS = 2
-
-
-class Interner:
-    """Append-only string -> integer ids, shared by every snapshot of one index."""
-
-    def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def ids(self, keys, create: bool = True) -> list[int]:
-        out = []
-        for key in keys:
-            i = self._ids.get(key)
-            if i is None and create:
-                with self._lock:
-                    i = self._ids.setdefault(key, len(self._ids))
-            if i is not None:
-                out.append(i)
-        return sorted(set(out))
-
-
-@dataclass
-class Encoder:
-    """What turns records into table rows: the vocabulary, the text model, the interners."""
-
-    vocabulary: SkillVocabulary
-    text: TextRelevance
-    skills: Interner
-    causes: Interner
-    regions: Interner
-
-    def volunteer_skills(self, v: VolunteerRecord) -> frozenset[str]:
-        found = self.vocabulary.find_in_text(v.full_text()[: self.text.max_text_chars])
-        return self.vocabulary.normalise_all(v.skills) | found
-
-    def need_skills(self, n: NeedRecord) -> tuple[frozenset[str], frozenset[str]]:
-        required = self.vocabulary.normalise_all(n.skills_required)
-        return required, self.vocabulary.normalise_all(n.skills_desired) - required
-
-    def causes_of(self, record) -> frozenset[str]:
-        return frozenset(c.strip().lower() for c in record.causes if c and c.strip())
-
-    def region_code(self, region: str | None) -> int:
-        if region is None or not region.strip():
-            return -1
-        return self.regions.ids([region.strip().lower()])[0]
 
 
 def _flag(value: bool | None) -> int:
