@@ -53,121 +53,95 @@ def _dashboard(side: str, match: Match) -> str:
     return external_url("charity.match", match_id=match.id)
 
 
-def send_proposal(match: Match) -> None:
-    """Both sides: what the match is, why, and one-click accept / decline links."""
-    for side, user, name in _recipients(match, (VOLUNTEER, CHARITY)):
-        links = {a.value: action_link(match, user, a) for a in REPLY_ACTIONS}
-        subject = (
-            f"A trustee role at {match.need.charity.name} could suit you"
-            if side == VOLUNTEER
-            else f"A possible trustee for your role: {match.need.title}"
-        )
+def _email_sides(
+    kind: str,
+    match: Match,
+    sides: Iterable[str],
+    subject: str | dict[str, str],
+    actions: Iterable[LinkAction] = (),
+    link_days: int | None = None,
+    **context,
+) -> None:
+    """One email per person on `sides`, each with their own one-click links for `actions`.
+
+    `subject` may differ by side: {"volunteer": ..., "charity": ...}.
+    """
+    actions = tuple(actions)
+    for side, user, name in _recipients(match, sides):
+        links = {a.value: action_link(match, user, a, days=link_days) for a in actions}
         _send(
-            "match_proposed",
+            kind,
             match,
             user,
             name,
-            subject,
+            subject[side] if isinstance(subject, dict) else subject,
             side=side,
             links=links,
             dashboard=_dashboard(side, match),
+            **context,
         )
+
+
+def send_proposal(match: Match) -> None:
+    """Both sides: what the match is, why, and one-click accept / decline links."""
+    subjects = {
+        VOLUNTEER: f"A trustee role at {match.need.charity.name} could suit you",
+        CHARITY: f"A possible trustee for your role: {match.need.title}",
+    }
+    _email_sides("match_proposed", match, (VOLUNTEER, CHARITY), subjects, REPLY_ACTIONS)
 
 
 def send_reminder(match: Match) -> None:
     """Whoever has not answered yet: a fresh pair of links and the deadline."""
-    sides = []
-    if match.volunteer_reply is None:
-        sides.append(VOLUNTEER)
-    if match.charity_reply is None:
-        sides.append(CHARITY)
-    for side, user, name in _recipients(match, sides):
-        links = {a.value: action_link(match, user, a) for a in REPLY_ACTIONS}
-        _send(
-            "match_reminder",
-            match,
-            user,
-            name,
-            f"Reminder: please reply about {match.need.title}",
-            side=side,
-            links=links,
-            dashboard=_dashboard(side, match),
-        )
+    sides = [
+        side
+        for side, reply in ((VOLUNTEER, match.volunteer_reply), (CHARITY, match.charity_reply))
+        if reply is None
+    ]
+    subject = f"Reminder: please reply about {match.need.title}"
+    _email_sides("match_reminder", match, sides, subject, REPLY_ACTIONS)
 
 
 def send_introduction(match: Match) -> None:
     """Both said yes: each side gets the other's contact details and next steps."""
-    members = charity_members(match)
-    for side, user, name in _recipients(match, (VOLUNTEER, CHARITY)):
-        _send(
-            "match_introduction",
-            match,
-            user,
-            name,
-            f"Introduction: {_volunteer_name(match)} and {match.need.charity.name}",
-            side=side,
-            members=members,
-            volunteer_email=match.volunteer.email,
-            dashboard=_dashboard(side, match),
-        )
+    _email_sides(
+        "match_introduction",
+        match,
+        (VOLUNTEER, CHARITY),
+        f"Introduction: {_volunteer_name(match)} and {match.need.charity.name}",
+        members=charity_members(match),
+        volunteer_email=match.volunteer.email,
+    )
 
 
 def send_declined(match: Match, declined_by: str) -> None:
     """The other side hears kindly that it won't go ahead; no reason is passed on."""
     other = CHARITY if declined_by == VOLUNTEER else VOLUNTEER
-    for side, user, name in _recipients(match, (other,)):
-        _send(
-            "match_declined",
-            match,
-            user,
-            name,
-            f"Update on {match.need.title}",
-            side=side,
-            dashboard=_dashboard(side, match),
-        )
+    _email_sides("match_declined", match, (other,), f"Update on {match.need.title}")
 
 
 def send_expired(match: Match) -> None:
-    for side, user, name in _recipients(match, (VOLUNTEER, CHARITY)):
-        _send(
-            "match_expired",
-            match,
-            user,
-            name,
-            f"The introduction for {match.need.title} has lapsed",
-            side=side,
-            dashboard=_dashboard(side, match),
-        )
+    subject = f"The introduction for {match.need.title} has lapsed"
+    _email_sides("match_expired", match, (VOLUNTEER, CHARITY), subject)
 
 
 def send_withdrawn(match: Match, sides: Iterable[str]) -> None:
-    for side, user, name in _recipients(match, sides):
-        _send(
-            "match_withdrawn",
-            match,
-            user,
-            name,
-            f"Update on {match.need.title}",
-            side=side,
-            dashboard=_dashboard(side, match),
-        )
+    _email_sides("match_withdrawn", match, sides, f"Update on {match.need.title}")
+
+
+OUTCOME_LINK_DAYS = 60
 
 
 def send_outcome_question(match: Match) -> None:
     """Some weeks after the introduction: did it work out? One click to answer."""
-    for side, user, name in _recipients(match, (VOLUNTEER, CHARITY)):
-        days = 60
-        links = {a.value: action_link(match, user, a, days=days) for a in OUTCOME_ACTIONS}
-        _send(
-            "match_outcome_question",
-            match,
-            user,
-            name,
-            f"Did it work out? {match.need.title}",
-            side=side,
-            links=links,
-            dashboard=_dashboard(side, match),
-        )
+    _email_sides(
+        "match_outcome_question",
+        match,
+        (VOLUNTEER, CHARITY),
+        f"Did it work out? {match.need.title}",
+        OUTCOME_ACTIONS,
+        link_days=OUTCOME_LINK_DAYS,
+    )
 
 
 __all__ = [
