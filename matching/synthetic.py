@@ -116,8 +116,13 @@ def _skill_words(rng, entry) -> str:
 
 
 def make_volunteers(n: int, random_state: int = 0) -> list[VolunteerRecord]:
-    """Volunteers with varied headline, bio, skills (names or aliases), causes and place."""
+    """Volunteers with varied headline, bio, skills (names or aliases), causes and place.
+
+    About a third paste a CV-style "Skills" list at the end of their bio (drawn from a second
+    generator, so the rest of each profile is the same with or without it).
+    """
     rng = np.random.default_rng(random_state)
+    cv_rng = np.random.default_rng([random_state, 1])
     w = _Writer(rng)
     out = []
     for i in range(n):
@@ -132,10 +137,13 @@ def make_volunteers(n: int, random_state: int = 0) -> list[VolunteerRecord]:
         if rng.random() < 0.5:
             parts.append(f"Based near {w.pick(REGIONS)}; previously {w.pick(SECTORS)}.")
         rng.shuffle(parts)
+        bio = " ".join(parts)
+        if cv_rng.random() < 0.3:
+            bio += "\n\nSkills\n" + "\n".join(f"- {s}" for s in said)
         out.append(VolunteerRecord(
             id=f"v{i}",
             headline=f"{w.pick(ROLES).capitalize()} {said[0]} at {w.employer()}",
-            bio=" ".join(parts),
+            bio=bio,
             skills=tuple(said[: int(rng.integers(1, len(said) + 1))]),
             causes=tuple(causes),
             region=None if rng.random() < 0.1 else w.pick(REGIONS),

@@ -12,6 +12,7 @@ never a copy of a 100,000-entry dict or of the whole sparse matrices.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.encoder import Encoder
-from matching.text import TextRows
+from matching.text_rows import TextRows
 
 DELTA_BLOCK_ROWS = 2048
 MAIN_BLOCKS = 2
@@ -135,21 +136,25 @@ class Table:
     def has_text(self) -> np.ndarray:
         return self.word_norm > 0
 
-    def counts(self, rows: np.ndarray) -> sp.csr_matrix:
-        """Text count rows for global row numbers, in the given order."""
+    def text_rows(self, rows: np.ndarray) -> TextRows:
+        """Stored text rows for global row numbers, in the given order."""
         parts, where, start = [], [], 0
         rows = np.asarray(rows, dtype=np.int64)
         for seg in self.segments:
             stop = start + seg.n_rows
             hit = np.nonzero((rows >= start) & (rows < stop))[0]
             if len(hit):
-                parts.append(seg.text.counts[rows[hit] - start])
+                parts.append(seg.text[rows[hit] - start])
                 where.append(hit)
             start = stop
         if not parts:
-            return sp.csr_matrix((0, self.segments[0].text.counts.shape[1]), dtype=np.float32)
-        stacked = sp.vstack(parts, format="csr")
+            return self.segments[0].text[:0]
+        stacked = functools.reduce(TextRows.stack, parts)
         return stacked[np.argsort(np.concatenate(where), kind="stable")]
+
+    def counts(self, rows: np.ndarray) -> sp.csr_matrix:
+        """Text count rows for global row numbers, in the given order."""
+        return self.text_rows(rows).counts
 
     def sparse_rows(self, name: str) -> list[sp.csc_matrix]:
         return [getattr(seg, name) for seg in self.segments]
@@ -192,24 +197,7 @@ def _encode(records, enc: Encoder, is_need: bool):
 
 
 def _segment(text: TextRows, encoded: dict, a: int, b: int) -> Segment:
-    return Segment(
-        TextRows(
-            text.counts[a:b], text.word_norm[a:b], text.char_norm[a:b],
-            None if text.head is None else text.head[a:b],
-            None if text.head_norm is None else text.head_norm[a:b],
-        ),
-        *(encoded[k][a:b] for k in _SPARSE),
-    )
-
-
-def _stack_heads(a: TextRows, b: TextRows) -> tuple:
-    """The head rows of two stored blocks, one after the other (None if either has none)."""
-    if a.head is None or b.head is None:
-        return None, None
-    return (
-        sp.vstack([a.head, b.head], format="csr"),
-        np.concatenate([a.head_norm, b.head_norm]),
-    )
+    return Segment(text[a:b], *(encoded[k][a:b] for k in _SPARSE))
 
 
 def build_table(records, enc: Encoder, is_need: bool, rows: TextRows | None = None) -> Table:
@@ -258,12 +246,7 @@ def with_record(table: Table, record, enc: Encoder, is_need: bool) -> Table:
     last = table.segments[-1] if table.segments else None
     if last is not None and len(table.segments) > MAIN_BLOCKS and last.n_rows < DELTA_BLOCK_ROWS:
         seg = Segment(
-            TextRows(
-                sp.vstack([last.text.counts, seg.text.counts], format="csr"),
-                np.concatenate([last.text.word_norm, seg.text.word_norm]),
-                np.concatenate([last.text.char_norm, seg.text.char_norm]),
-                *_stack_heads(last.text, seg.text),
-            ),
+            last.text.stack(seg.text),
             *(_stack(getattr(last, k), getattr(seg, k)) for k in _SPARSE),
         )
         segments = (*table.segments[:-1], seg)

@@ -8,61 +8,14 @@ character matrix.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from matching.sections import skills_section
+from matching.text_rows import PartRows, TextRows, head_text, sublinear
+
 _EMPTY_VOCAB = {"\x00empty\x00": 0}
-
-
-@dataclass(frozen=True)
-class TextRows:
-    """Transformed documents: sublinear counts, the two channel norms, and the head.
-
-    ``head`` holds the counts of each document's head (its first line or sentence: a
-    headline, a title, an occupation's label) and ``head_norm`` their character-channel norms.
-    """
-
-    counts: sp.csr_matrix
-    word_norm: np.ndarray
-    char_norm: np.ndarray
-    head: sp.csr_matrix | None = None
-    head_norm: np.ndarray | None = None
-    _inverse_pivots: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def inverse_pivots(self, exponent: float) -> tuple[np.ndarray, np.ndarray]:
-        """``1 / norm**exponent`` for both channels (1 for empty rows), cached per exponent."""
-        cached = self._inverse_pivots.get(exponent)
-        if cached is None:
-            cached = (
-                (1.0 / _pivot(self.word_norm, exponent)).astype(np.float32),
-                (1.0 / _pivot(self.char_norm, exponent)).astype(np.float32),
-            )
-            self._inverse_pivots[exponent] = cached
-        return cached
-
-    @property
-    def has_text(self) -> np.ndarray:
-        return self.word_norm > 0
-
-
-def _sublinear(x: sp.csr_matrix) -> sp.csr_matrix:
-    x = x.astype(np.float32)
-    x.data = 1.0 + np.log(x.data)
-    return x
-
-
-_HEAD_END = re.compile(r"(?<=[.!?])\s|\n")
-
-
-def head_text(text: str, max_chars: int = 200) -> str:
-    """The head of a text: its first non-empty line or sentence, at most ``max_chars``."""
-    text = text.strip()
-    match = _HEAD_END.search(text)
-    return (text[: match.start()] if match else text)[:max_chars]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -103,6 +56,12 @@ class TextRelevance:
         by ``min(1, head_query_words / words in the query)``.
     head_query_words : int, default=10
         Queries up to this many words get the full head weight.
+    skills_feedback_weight : float, default=32.0
+        Pseudo-relevance feedback on skills sections (see :mod:`matching.sections`): once the
+        best rows are re-scored, each adds this weight (in standardised units, where a strong
+        match scores 20-40) times the character-gram cosine between its skills section and
+        that of the best row. Candidates whose listed skills resemble the best candidate's
+        move up; rows without a skills section, or a best row without one, get nothing.
     max_text_chars : int, default=100_000
         Longer texts are truncated (a 1 MB bio is read up to this length).
     random_state : int, default=0
@@ -121,6 +80,7 @@ class TextRelevance:
         short_feedback: tuple[float, float] = (3.0, 0.7),
         head_weight: float = 1.0,
         head_query_words: int = 10,
+        skills_feedback_weight: float = 32.0,
         max_text_chars: int = 100_000,
         random_state: int = 0,
     ) -> None:
@@ -134,6 +94,7 @@ class TextRelevance:
         self.short_feedback = short_feedback
         self.head_weight = head_weight
         self.head_query_words = head_query_words
+        self.skills_feedback_weight = skills_feedback_weight
         self.max_text_chars = max_text_chars
         self.random_state = random_state
 
@@ -159,7 +120,7 @@ class TextRelevance:
             counts = vec.transform(texts) if texts else sp.csr_matrix((0, 1), dtype=np.float32)
         self.vectorizer_ = vec
         self.unigram_ = np.char.find(vec.get_feature_names_out().astype(str), " ") < 0
-        counts = _sublinear(counts.tocsr())
+        counts = sublinear(counts.tocsr())
         n = max(counts.shape[0], 1)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self.idf_ = (np.log((n + 1) / (df + 1)) + 1).astype(np.float32)
@@ -169,13 +130,10 @@ class TextRelevance:
             block = counts[start : start + 5000] @ self.char_map_
             cdf += np.bincount(block.indices, minlength=block.shape[1])
         self.char_idf_ = (np.log((n + 1) / (cdf + 1)) + 1).astype(np.float32)
-        heads = self.head_counts(texts)
-        self._fit_scales(counts[: len(docs)], counts[len(docs) :], heads[: len(docs)])
-        n_docs = len(docs)
-        return (
-            self.rows_from_counts(counts[:n_docs], heads[:n_docs]),
-            self.rows_from_counts(counts[n_docs:], heads[n_docs:]),
-        )
+        rows = self.rows_from_counts(counts, self.head_counts(texts), self.skills_counts(texts))
+        docs_rows, query_rows = rows[: len(docs)], rows[len(docs) :]
+        self._fit_scales(docs_rows, query_rows.counts)
+        return docs_rows, query_rows
 
     def _char_map(self, vocab: np.ndarray) -> sp.csr_matrix:
         padded = [f" {w} " if " " not in w else "" for w in vocab]
@@ -187,18 +145,16 @@ class TextRelevance:
         except ValueError:
             return sp.csr_matrix((len(vocab), 1), dtype=np.float32)
 
-    def _fit_scales(
-        self, docs: sp.csr_matrix, queries: sp.csr_matrix, heads: sp.csr_matrix
-    ) -> None:
+    def _fit_scales(self, docs: TextRows, queries: sp.csr_matrix) -> None:
         self.scale_ = np.array([0.0, 1.0, 0.0, 1.0], dtype=np.float64)
         self.feedback_scale_ = self.scale_
         self.head_scale_ = np.array([0.0, 1.0], dtype=np.float64)
-        if docs.shape[0] < 2 or queries.shape[0] < 1:
+        n_docs = docs.counts.shape[0]
+        if n_docs < 2 or queries.shape[0] < 1:
             return
         rng = np.random.default_rng(self.random_state)
         qi = rng.choice(queries.shape[0], size=min(50, queries.shape[0]), replace=False)
-        di = np.sort(rng.choice(docs.shape[0], size=min(4000, docs.shape[0]), replace=False))
-        rows = self.rows_from_counts(docs[di], heads[di])
+        rows = docs[np.sort(rng.choice(n_docs, size=min(4000, n_docs), replace=False))]
         sample = rows.counts
         first, second, head = ([], []), ([], []), []
         for q in qi:
@@ -220,7 +176,7 @@ class TextRelevance:
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         """Sublinear word-count rows of texts (unseen words are ignored)."""
         x = self.vectorizer_.transform([t[: self.max_text_chars] for t in texts])
-        return _sublinear(x.tocsr())
+        return sublinear(x.tocsr())
 
     def head_counts(self, texts: list[str]) -> sp.csr_matrix:
         """Sublinear word-count rows of the texts' heads (see :func:`head_text`)."""
@@ -245,29 +201,38 @@ class TextRelevance:
             return self.short_feedback
         return self.feedback_weight, self.feedback_decay
 
-    def rows_from_counts(
-        self, counts: sp.csr_matrix, heads: sp.csr_matrix | None = None
-    ) -> TextRows:
-        """Attach channel norms to count rows (and the head rows, when given)."""
-        word_norm = np.sqrt(counts.multiply(counts) @ (self.idf_**2)).astype(np.float32)
-        char_norm = np.empty(counts.shape[0], dtype=np.float32)
+    def skills_counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Sublinear word-count rows of the texts' skills sections (empty rows without one)."""
+        return self.counts([skills_section(t[: self.max_text_chars]) for t in texts])
+
+    def char_norms(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Character-channel norms of count rows, computed in blocks to bound memory."""
+        out = np.empty(counts.shape[0], dtype=np.float32)
         for start in range(0, counts.shape[0], 5000):
             block = (counts[start : start + 5000] @ self.char_map_).multiply(self.char_idf_)
-            char_norm[start : start + 5000] = np.sqrt(block.multiply(block).sum(axis=1)).A1
-        head_norm = None
-        if heads is not None:
-            heads = sp.csr_matrix(heads, dtype=np.float32)
-            head_norm = np.empty(heads.shape[0], dtype=np.float32)
-            for start in range(0, heads.shape[0], 5000):
-                block = (heads[start : start + 5000] @ self.char_map_).multiply(self.char_idf_)
-                head_norm[start : start + 5000] = np.sqrt(block.multiply(block).sum(axis=1)).A1
-        return TextRows(
-            sp.csr_matrix(counts, dtype=np.float32), word_norm, char_norm, heads, head_norm
-        )
+            out[start : start + 5000] = np.sqrt(block.multiply(block).sum(axis=1)).A1
+        return out
+
+    def rows_from_counts(
+        self,
+        counts: sp.csr_matrix,
+        heads: sp.csr_matrix | None = None,
+        skills: sp.csr_matrix | None = None,
+    ) -> TextRows:
+        """Attach channel norms to count rows (and to the head and skills parts, when given)."""
+        counts = sp.csr_matrix(counts, dtype=np.float32)
+        word_norm = np.sqrt(counts.multiply(counts) @ (self.idf_**2)).astype(np.float32)
+        parts = [
+            None if p is None else PartRows(sp.csr_matrix(p, dtype=np.float32), self.char_norms(p))
+            for p in (heads, skills)
+        ]
+        return TextRows(counts, word_norm, self.char_norms(counts), *parts)
 
     def transform(self, texts: list[str]) -> TextRows:
         """Transform texts to stored rows."""
-        return self.rows_from_counts(self.counts(texts), self.head_counts(texts))
+        return self.rows_from_counts(
+            self.counts(texts), self.head_counts(texts), self.skills_counts(texts)
+        )
 
     def unit_vectors(self, counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Dense unit word- and char-space vectors of the (summed) count rows."""
@@ -302,10 +267,25 @@ class TextRelevance:
 
     def head_scores(self, rows: TextRows, query: np.ndarray) -> np.ndarray:
         """Character-gram cosine of the query and each row's head (0 without a head)."""
-        if rows.head is None or rows.head.shape[0] == 0:
+        if rows.head is None or rows.head.counts.shape[0] == 0:
             return np.zeros(rows.counts.shape[0], dtype=np.float32)
-        norm = np.where(rows.head_norm > 0, rows.head_norm, np.float32(1.0))
-        return (rows.head @ query[:, 1]) / norm
+        return rows.head.cosine(query[:, 1])
+
+    def char_query(self, counts: sp.csr_matrix) -> np.ndarray:
+        """The factorised unit character vector of a count row: ``rows @ it`` is a cosine."""
+        _, qc = self.unit_vectors(counts)
+        return np.asarray(self.char_map_ @ (qc * self.char_idf_), dtype=np.float32).ravel()
+
+    def skills_feedback(self, skills: PartRows, best: int) -> np.ndarray:
+        """Weighted character cosine of each row's skills section with row ``best``'s.
+
+        Zero for every row when ``best`` lists no skills (or the feature is off).
+        """
+        n = skills.counts.shape[0]
+        if self.skills_feedback_weight <= 0 or skills.norm[best] <= 0:
+            return np.zeros(n, dtype=np.float32)
+        cos = skills.cosine(self.char_query(skills.counts[best]))
+        return np.float32(self.skills_feedback_weight) * cos
 
     def head_z(self, head: np.ndarray) -> np.ndarray:
         """Standardised head scores."""
@@ -339,11 +319,11 @@ def _scale(scores: tuple[list, list]) -> np.ndarray:
     return np.array([w.mean(), w.std() or 1.0, c.mean(), c.std() or 1.0], dtype=np.float64)
 
 
-def _pivot(norm: np.ndarray, exponent: float) -> np.ndarray:
-    return np.where(norm > 0, norm, 1.0) ** exponent
-
-
 def text_value(z: np.ndarray) -> np.ndarray:
-    """Map a standardised text score to [0, 1] (monotone, so rankings are unchanged)."""
-    z = np.asarray(z, dtype=np.float32)
-    return 1.0 / (1.0 + np.exp((6.0 - z) * (1.0 / 3.0)))
+    """Map a standardised text score to (0, 1): 0.5 at z = 6, strictly increasing.
+
+    A softsign, not a logistic: the logistic rounds every strong match (z above about 55) to
+    exactly 1.0 in float32, which turns the top of a ranking into ties broken by row order.
+    """
+    s = (np.asarray(z, dtype=np.float32) - np.float32(6.0)) * np.float32(1.0 / 3.0)
+    return np.float32(0.5) + np.float32(0.5) * s / (np.float32(1.0) + np.abs(s))
