@@ -11,6 +11,7 @@ from matching import signals as sig
 from matching.encoder import Encoder
 from matching.tables import Segment, Table
 from matching.text import text_value
+from matching.text_rows import TextRows
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching")
 _THREADED_ROWS = 20_000
@@ -58,13 +59,14 @@ def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.n
     depth = min(RERANK_DEPTH, len(pool))
     best = pool[np.argpartition(-z[pool], depth - 1)[:depth]]
     best = best[np.argsort(-z[best], kind="stable")]
-    rows = table.text_rows(best)
+    rows = TextRows(table.counts(best), table.word_norm[best], table.char_norm[best])
     expanded = text.query_vectors(counts, feedback=rows.counts[:m])
     z[best] = text.combine(*text.channel_scores(rows, expanded), text.feedback_scale_)
     if a > 0:
         z[best] += h[best]
-    if rows.skills is not None:
-        z[best] += text.skills_feedback(rows.skills, int(np.argmax(z[best])))
+    skills = table.skills_rows(best) if text.skills_feedback_weight > 0 else None
+    if skills is not None:
+        z[best] += text.skills_feedback(skills, int(np.argmax(z[best])))
     return z
 
 

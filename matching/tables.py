@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from matching.encoder import Encoder
-from matching.text_rows import TextRows
+from matching.text_rows import PartRows, TextRows
 
 DELTA_BLOCK_ROWS = 2048
 MAIN_BLOCKS = 2
@@ -136,25 +138,31 @@ class Table:
     def has_text(self) -> np.ndarray:
         return self.word_norm > 0
 
-    def text_rows(self, rows: np.ndarray) -> TextRows:
-        """Stored text rows for global row numbers, in the given order."""
+    def _gather(self, rows: np.ndarray, pick: Callable[[Segment], Any]) -> Any:
+        """``pick(segment)`` (a matrix or PartRows) for global row numbers, in the given order."""
         parts, where, start = [], [], 0
         rows = np.asarray(rows, dtype=np.int64)
         for seg in self.segments:
             stop = start + seg.n_rows
             hit = np.nonzero((rows >= start) & (rows < stop))[0]
             if len(hit):
-                parts.append(seg.text[rows[hit] - start])
+                parts.append(pick(seg)[rows[hit] - start])
                 where.append(hit)
             start = stop
         if not parts:
-            return self.segments[0].text[:0]
-        stacked = functools.reduce(TextRows.stack, parts)
+            return pick(self.segments[0])[:0]
+        stacked = functools.reduce(_stack_rows, parts)
         return stacked[np.argsort(np.concatenate(where), kind="stable")]
 
     def counts(self, rows: np.ndarray) -> sp.csr_matrix:
         """Text count rows for global row numbers, in the given order."""
-        return self.text_rows(rows).counts
+        return self._gather(rows, lambda seg: seg.text.counts)
+
+    def skills_rows(self, rows: np.ndarray) -> PartRows | None:
+        """Skills-section rows for global row numbers (None if any segment lacks them)."""
+        if any(seg.text.skills is None for seg in self.segments):
+            return None
+        return self._gather(rows, lambda seg: seg.text.skills)
 
     def sparse_rows(self, name: str) -> list[sp.csc_matrix]:
         return [getattr(seg, name) for seg in self.segments]
@@ -194,6 +202,10 @@ def _encode(records, enc: Encoder, is_need: bool):
         hours=np.asarray(hours, dtype=np.float32),
         board=np.asarray(board, dtype=np.int8),
     )
+
+
+def _stack_rows(a, b):
+    return a.stack(b) if isinstance(a, PartRows) else sp.vstack([a, b], format="csr")
 
 
 def _segment(text: TextRows, encoded: dict, a: int, b: int) -> Segment:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
 from matching.sections import skills_section
 from matching.text_rows import PartRows, TextRows, head_text, sublinear
-
-_EMPTY_VOCAB = {"\x00empty\x00": 0}
+from matching.text_vocab import char_document_frequency, char_map, fit_word_counts, smooth_idf
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -106,44 +104,20 @@ class TextRelevance:
     def fit_transform(self, docs: list[str], queries: list[str]) -> tuple[TextRows, TextRows]:
         """Fit, and return the stored rows of ``docs`` and of ``queries``."""
         texts = [t[: self.max_text_chars] for t in (*docs, *queries)]
-        counts = None
-        vec = CountVectorizer(ngram_range=self.ngram_range, dtype=np.float32)
-        try:
-            counts = vec.fit_transform(texts).tocsr() if texts else None
-        except ValueError:  # no token anywhere
-            counts = None
-        if counts is not None and self.min_df > 1:
-            counts, vec = _prune_phrases(counts, vec, self.min_df)
-        if counts is None:
-            vec = CountVectorizer(ngram_range=self.ngram_range, vocabulary=_EMPTY_VOCAB)
-            vec.fit([""])
-            counts = vec.transform(texts) if texts else sp.csr_matrix((0, 1), dtype=np.float32)
+        counts, vec = fit_word_counts(texts, self.ngram_range, self.min_df)
         self.vectorizer_ = vec
-        self.unigram_ = np.char.find(vec.get_feature_names_out().astype(str), " ") < 0
-        counts = sublinear(counts.tocsr())
-        n = max(counts.shape[0], 1)
+        vocab = vec.get_feature_names_out().astype(str)
+        self.unigram_ = np.char.find(vocab, " ") < 0
+        counts = sublinear(counts)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
-        self.idf_ = (np.log((n + 1) / (df + 1)) + 1).astype(np.float32)
-        self.char_map_ = self._char_map(vec.get_feature_names_out())
-        cdf = np.zeros(self.char_map_.shape[1], dtype=np.int64)
-        for start in range(0, counts.shape[0], 5000):
-            block = counts[start : start + 5000] @ self.char_map_
-            cdf += np.bincount(block.indices, minlength=block.shape[1])
-        self.char_idf_ = (np.log((n + 1) / (cdf + 1)) + 1).astype(np.float32)
+        self.idf_ = smooth_idf(df, counts.shape[0])
+        self.char_map_ = char_map(vocab, self.char_ngram_range)
+        self.char_idf_ = smooth_idf(char_document_frequency(counts, self.char_map_),
+                                    counts.shape[0])
         rows = self.rows_from_counts(counts, self.head_counts(texts), self.skills_counts(texts))
         docs_rows, query_rows = rows[: len(docs)], rows[len(docs) :]
         self._fit_scales(docs_rows, query_rows.counts)
         return docs_rows, query_rows
-
-    def _char_map(self, vocab: np.ndarray) -> sp.csr_matrix:
-        padded = [f" {w} " if " " not in w else "" for w in vocab]
-        cv = CountVectorizer(
-            analyzer="char", ngram_range=self.char_ngram_range, lowercase=False, dtype=np.float32
-        )
-        try:
-            return cv.fit_transform(padded).tocsr()
-        except ValueError:
-            return sp.csr_matrix((len(vocab), 1), dtype=np.float32)
 
     def _fit_scales(self, docs: TextRows, queries: sp.csr_matrix) -> None:
         self.scale_ = np.array([0.0, 1.0, 0.0, 1.0], dtype=np.float64)
@@ -271,21 +245,22 @@ class TextRelevance:
             return np.zeros(rows.counts.shape[0], dtype=np.float32)
         return rows.head.cosine(query[:, 1])
 
-    def char_query(self, counts: sp.csr_matrix) -> np.ndarray:
-        """The factorised unit character vector of a count row: ``rows @ it`` is a cosine."""
-        _, qc = self.unit_vectors(counts)
-        return np.asarray(self.char_map_ @ (qc * self.char_idf_), dtype=np.float32).ravel()
-
     def skills_feedback(self, skills: PartRows, best: int) -> np.ndarray:
         """Weighted character cosine of each row's skills section with row ``best``'s.
 
-        Zero for every row when ``best`` lists no skills (or the feature is off).
+        Zero for every row when ``best`` lists no skills (or the feature is off). The best
+        row's character vector is pulled back through the char map, so the dot products are
+        one product over the given rows' word counts, like every other channel.
         """
         n = skills.counts.shape[0]
         if self.skills_feedback_weight <= 0 or skills.norm[best] <= 0:
             return np.zeros(n, dtype=np.float32)
-        cos = skills.cosine(self.char_query(skills.counts[best]))
-        return np.float32(self.skills_feedback_weight) * cos
+        chars = (skills.counts[best] @ self.char_map_).toarray().ravel()
+        u = self.char_map_ @ (chars * self.char_idf_**2)
+        norm = np.where(skills.norm > 0, skills.norm, np.float32(1.0)) * skills.norm[best]
+        return (np.float32(self.skills_feedback_weight) * (skills.counts @ u) / norm).astype(
+            np.float32
+        )
 
     def head_z(self, head: np.ndarray) -> np.ndarray:
         """Standardised head scores."""
@@ -299,19 +274,6 @@ class TextRelevance:
         out += np.asarray(char, dtype=np.float32) * (1.0 / sc)
         out -= mw / sw + mc / sc
         return out
-
-
-def _prune_phrases(
-    counts: sp.csr_matrix, vec: CountVectorizer, min_df: int
-) -> tuple[sp.csr_matrix, CountVectorizer]:
-    """Drop multi-word features with document frequency below ``min_df``."""
-    names = vec.get_feature_names_out()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    keep = np.nonzero((df >= min_df) | (np.char.find(names.astype(str), " ") < 0))[0]
-    if len(keep) == counts.shape[1]:
-        return counts, vec
-    vec.vocabulary_ = {str(names[j]): i for i, j in enumerate(keep)}
-    return counts[:, keep].tocsr(), vec
 
 
 def _scale(scores: tuple[list, list]) -> np.ndarray:
