@@ -256,11 +256,8 @@ class TextRelevance:
         if self.skills_feedback_weight <= 0 or skills.norm[best] <= 0:
             return np.zeros(n, dtype=np.float32)
         chars = (skills.counts[best] @ self.char_map_).toarray().ravel()
-        u = self.char_map_ @ (chars * self.char_idf_**2)
-        norm = np.where(skills.norm > 0, skills.norm, np.float32(1.0)) * skills.norm[best]
-        return (np.float32(self.skills_feedback_weight) * (skills.counts @ u) / norm).astype(
-            np.float32
-        )
+        unit = self.char_map_ @ (chars * self.char_idf_**2 / skills.norm[best])
+        return (np.float32(self.skills_feedback_weight) * skills.cosine(unit)).astype(np.float32)
 
     def head_z(self, head: np.ndarray) -> np.ndarray:
         """Standardised head scores."""
