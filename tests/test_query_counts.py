@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from trustee_match.extensions import db
-from trustee_match.services.matches import approve_match, propose_match
+from trustee_match.matches.actions import approve_match, propose_match
 
 from .conftest import login
 from .factories import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from trustee_match.extensions import db
+from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import Match, MatchState
 from trustee_match.services.errors import NotAllowed
-from trustee_match.services.matches import approve_match, propose_match
 from trustee_match.services.ranking import propose_with_ranker
 
 from .conftest import login, post_form

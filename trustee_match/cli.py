@@ -114,7 +114,7 @@ def outbox_work(once: bool, interval: float) -> None:
 @matches_cli.command("tick")
 def matches_tick() -> None:
     """Send due reminders, expire lapsed matches, ask for outcomes. Run it from cron."""
-    from .services.match_schedule import process_due_matches
+    from .matches.schedule import process_due_matches
 
     report = process_due_matches()
     click.echo(

@@ -56,7 +56,7 @@ def install(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from .services.match_state import state_label
+    from .matches.state import state_label
 
     app.jinja_env.globals["state_label"] = state_label
 

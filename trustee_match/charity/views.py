@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..match_pages import handle_match_action, render_match_page, with_list_details
+from ..matches.pages import handle_match_action, render_match_page, with_list_details
 from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
 from ..permissions import can_edit_need, require_role
 from ..services import taxonomy

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..matches.actions import withdraw_open_matches_of
 from ..models import (
     Charity,
     CharityStatus,
@@ -124,8 +125,6 @@ def change_need_status(actor: User, need: Need, action: str) -> None:
             raise InvalidTransition("The closing date has passed. Set a new one, then publish.")
         need.published_at = need.published_at or utcnow()
     if target in (NeedStatus.CLOSED, NeedStatus.FILLED):
-        from .matches import withdraw_open_matches_of
-
         withdraw_open_matches_of(actor, need)
     need.status = target
     db.session.commit()

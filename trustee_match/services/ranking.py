@@ -19,6 +19,7 @@ from matching.records import NeedRecord, VolunteerRecord
 from matching.vocabulary import SkillVocabulary
 
 from ..extensions import db
+from ..matches.state import record_start
 from ..models import (
     LIVE_STATES,
     BoardExperience,
@@ -36,7 +37,6 @@ from ..models import (
 )
 from .audit import record_audit
 from .errors import NotAllowed
-from .match_state import record_start
 from .ranker_learning import current_weights
 
 
@@ -198,9 +198,7 @@ def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
     if profile is None or not profile.is_complete:
         return []
     needs = _open_needs()
-    taken = set(
-        db.session.scalars(select(Match.need_id).where(Match.volunteer_id == volunteer.id))
-    )
+    taken = set(db.session.scalars(select(Match.need_id).where(Match.volunteer_id == volunteer.id)))
     needs = [n for n in needs if n.id not in taken]
     if not needs:
         return []

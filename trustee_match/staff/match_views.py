@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
 from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RankerWeights, RejectReason
 from ..models.base import utcnow
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
-from ..services.matches import approve_match, propose_match, reject_match, withdraw_match
 from ..services.outbox_admin import may_have_been_sent, requeue_email
 from ..services.ranker_learning import current_weights, learn_ranker_weights, ranker_outcomes
 from ..services.ranking import propose_with_ranker

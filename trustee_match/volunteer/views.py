@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..match_pages import handle_match_action, render_match_page, with_list_details
+from ..matches.actions import propose_match
+from ..matches.pages import handle_match_action, render_match_page, with_list_details
 from ..models import Cause, Match, MatchState, Need, Role, Skill
 from ..permissions import can_view_need, require_role
 from ..services import taxonomy
 from ..services.errors import ServiceError
-from ..services.matches import propose_match
 from ..services.needs import NeedFilters, open_needs_query
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
 from ..services.ranking import suggest_needs_for

@@ -28,12 +28,12 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..permissions import is_member_of
-from . import match_emails as emails
-from .audit import record_audit
-from .errors import InvalidTransition, NotAllowed, ServiceError
-from .match_emails import CHARITY, VOLUNTEER
-from .match_links import OUTCOME_ACTIONS, REPLY_ACTIONS, LinkAction, purpose_for
-from .match_state import move, record_start, state_label
+from ..services.audit import record_audit
+from ..services.errors import InvalidTransition, NotAllowed, ServiceError
+from . import emails
+from .emails import CHARITY, VOLUNTEER
+from .links import OUTCOME_ACTIONS, REPLY_ACTIONS, LinkAction, purpose_for
+from .state import move, record_start, state_label
 
 S = MatchState
 

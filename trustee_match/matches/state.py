@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, update
 from ..extensions import db
 from ..models import Match, MatchState, MatchTransition, User
 from ..models.base import utcnow
-from .errors import InvalidTransition
+from ..services.errors import InvalidTransition
 
 S = MatchState
 ALLOWED: dict[MatchState, frozenset[MatchState]] = {

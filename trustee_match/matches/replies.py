@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from ..extensions import db
 from ..models import Match, MatchState, Reply, User
-from .errors import ServiceError
-from .match_links import REPLY_ACTIONS, LinkAction, purpose_for
-from .matches import ReplyOutcome, record_outcome, record_reply, side_of
-from .tokens import TokenProblem, check_token, consume_token
+from ..services.errors import ServiceError
+from ..services.tokens import TokenProblem, check_token, consume_token
+from .actions import ReplyOutcome, record_outcome, record_reply, side_of
+from .links import REPLY_ACTIONS, LinkAction, purpose_for
 
 _REPLY_FOR = {LinkAction.ACCEPT: Reply.ACCEPTED, LinkAction.DECLINE: Reply.DECLINED}
 _STATE_FOR = {
