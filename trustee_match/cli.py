@@ -44,8 +44,8 @@ def seed_demo_command(force: bool, skip_if_seeded: bool) -> None:
         logins = seed_demo(progress=click.echo)
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
+    from .ranking.proposals import propose_with_ranker
     from .services.accounts import find_user_by_email
-    from .services.ranking import propose_with_ranker
 
     report = propose_with_ranker(find_user_by_email(logins.staff_email), k=3)
     click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
@@ -129,9 +129,9 @@ def matches_tick() -> None:
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
 def matches_propose(k: int, cap: int, staff_email: str) -> None:
     """Ask the ranker for proposals for every open need (staff review them before anything)."""
+    from .ranking.proposals import propose_with_ranker
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
-    from .services.ranking import propose_with_ranker
 
     actor = find_user_by_email(staff_email)
     if actor is None:
@@ -150,9 +150,9 @@ def matches_propose(k: int, cap: int, staff_email: str) -> None:
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
 def matches_learn(staff_email: str) -> None:
     """Re-weight the ranker's signals from staff and side decisions (a new version)."""
+    from .ranking.learning import learn_ranker_weights
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
-    from .services.ranker_learning import learn_ranker_weights
 
     actor = find_user_by_email(staff_email)
     if actor is None:

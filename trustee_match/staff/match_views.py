@@ -12,11 +12,11 @@ from ..extensions import db
 from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
 from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RankerWeights, RejectReason
 from ..models.base import utcnow
+from ..ranking.learning import current_weights, learn_ranker_weights, ranker_outcomes
+from ..ranking.proposals import propose_with_ranker
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from ..services.outbox_admin import may_have_been_sent, requeue_email
-from ..services.ranker_learning import current_weights, learn_ranker_weights, ranker_outcomes
-from ..services.ranking import propose_with_ranker
 from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
 from .views import bp
 

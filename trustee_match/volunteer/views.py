@@ -12,11 +12,11 @@ from ..matches.actions import propose_match
 from ..matches.pages import handle_match_action, render_match_page, with_list_details
 from ..models import Cause, Match, MatchState, Need, Role, Skill
 from ..permissions import can_view_need, require_role
+from ..ranking.suggestions import suggest_needs_for
 from ..services import taxonomy
 from ..services.errors import ServiceError
 from ..services.needs import NeedFilters, open_needs_query
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
-from ..services.ranking import suggest_needs_for
 from .forms import LEVEL_CHOICES, NeedFilterForm, ProfileForm
 
 bp = Blueprint("volunteer", __name__)
