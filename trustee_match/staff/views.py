@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -11,14 +11,11 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..models import Charity, CharityMember, CharityStatus, Need, NeedStatus, Role, User
 from ..models.volunteer import VolunteerProfile
-from ..permissions import require_role
 from ..services.accounts import set_user_active
 from ..services.charities import reject_charity, verify_charity
 from ..services.errors import ServiceError
+from .blueprint import bp
 from .forms import ConfirmForm, RejectCharityForm, UserSearchForm
-
-bp = Blueprint("staff", __name__)
-bp.before_request(require_role(Role.STAFF))
 
 PAGE_SIZE = 50
 
@@ -141,5 +138,3 @@ def set_active(user_id: int) -> Response:
         flash(f"{user.email} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for("staff.users", q=request.args.get("q", "")))
 
-
-from . import match_views  # noqa: E402, F401 - registers the match routes on bp
