@@ -21,7 +21,9 @@ from ..models import (
     need_causes,
 )
 from ..models.base import utcnow
+from ..models.ranker_change import ChangeKind
 from ..permissions import can_edit_need, is_member_of
+from ..ranking.changes import record_change
 from .errors import InvalidTransition, NotAllowed, ServiceError
 from .taxonomy import causes_with_ids
 
@@ -89,6 +91,7 @@ def update_need(actor: User, need: Need, fields: NeedFields) -> None:
     if need.status in (NeedStatus.CLOSED, NeedStatus.FILLED):
         raise InvalidTransition("This role is closed, so it can no longer be edited.")
     _apply(need, fields)
+    record_change(ChangeKind.NEED, need.id)
     db.session.commit()
 
 
@@ -127,6 +130,7 @@ def change_need_status(actor: User, need: Need, action: str) -> None:
     if target in (NeedStatus.CLOSED, NeedStatus.FILLED):
         withdraw_open_matches_of(actor, need)
     need.status = target
+    record_change(ChangeKind.NEED, need.id)
     db.session.commit()
 
 
