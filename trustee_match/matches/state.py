@@ -59,6 +59,36 @@ def record_start(match: Match, actor: User | None, note: str | None = None) -> N
     )
 
 
+def try_move(
+    match_id: int, from_state: MatchState, to: MatchState, actor: User | None, note: str
+) -> bool:
+    """For batch work: move the match if it is still in `from_state`, with its history line.
+
+    Unlike `move()` this rolls nothing back when someone acted first (it returns False), so a
+    batch can carry on with the rest of its transaction.
+    """
+    if to not in ALLOWED.get(from_state, frozenset()):
+        raise InvalidTransition(f"A {state_label(from_state)} match can't be {state_label(to)}.")
+    result = db.session.execute(
+        update(Match)
+        .where(Match.id == match_id, Match.state == from_state)
+        .values(state=to, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.add(
+        MatchTransition(
+            match_id=match_id,
+            from_state=from_state,
+            to_state=to,
+            actor_id=actor.id if actor else None,
+            note=note,
+        )
+    )
+    return True
+
+
 def move(
     match: Match,
     to: MatchState,

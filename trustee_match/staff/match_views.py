@@ -13,7 +13,7 @@ from ..extensions import db
 from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
 from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RejectReason
 from ..models.base import utcnow
-from ..ranking.proposals import propose_with_ranker
+from ..ranking.runs import ask_for_run, latest_run, run_report
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from .blueprint import bp
@@ -64,8 +64,15 @@ def matches() -> str:
         abort(404)
     page = request.args.get("page", 1, type=int)
     results = db.paginate(_matches_query(tab), page=page, per_page=PAGE_SIZE, error_out=False)
+    run = latest_run()
     return render_template(
-        "staff/matches.html", results=results, tab=tab, tabs=TABS, form=ConfirmForm()
+        "staff/matches.html",
+        results=results,
+        tab=tab,
+        tabs=TABS,
+        form=ConfirmForm(),
+        run=run,
+        run_report=run_report(run) if run is not None else None,
     )
 
 
@@ -73,12 +80,16 @@ def matches() -> str:
 def rank() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    report = propose_with_ranker(current_user)
-    flash(
-        f"The ranker proposed {report.proposed} matches for {report.needs} open roles. "
-        "Review them below.",
-        "success",
-    )
+    try:
+        ask_for_run(current_user)
+    except ServiceError as error:
+        flash(str(error), "info")
+    else:
+        flash(
+            "The ranker run is queued. A worker starts it within seconds; this page shows how "
+            "it is going.",
+            "success",
+        )
     return redirect(url_for("staff.matches", state="proposed"))
 
 
