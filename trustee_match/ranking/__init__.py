@@ -2,6 +2,8 @@
 
 records.py      database rows as the ranker's plain records, and the skill vocabulary
 proposals.py    "Ask the ranker": refreshes the capped proposals of open needs, for staff
+proposal_plan.py  what a refresh should hold: who is left out, each volunteer's room, the
+                capped choice
 runs.py         ranker runs: the button queues one, a worker process does it (with a lease)
 suggestions.py  the open roles that suit one volunteer, for their dashboard
 learning.py     decisions re-weight the ranker (`RankerWeights` versions, models/

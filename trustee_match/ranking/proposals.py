@@ -14,17 +14,18 @@ rather than adding to them:
   history (rejected, declined, withdrawn...) is never proposed again: a pair has one match.
 
 Each need is refreshed in its own transaction, so a run stopped halfway leaves whole needs
-done, and asking again finishes the rest.
+done, and asking again finishes the rest. proposal_plan.py works out what each need should
+hold; this module writes it.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matching.index import MatchIndex
@@ -32,10 +33,11 @@ from matching.records import Proposal
 
 from ..extensions import db
 from ..matches.state import record_start, try_move
-from ..models import LIVE_STATES, Charity, CharityStatus, Match, MatchState, Need, NeedStatus, User
+from ..models import Charity, CharityStatus, Match, MatchState, Need, NeedStatus, User
 from ..models.base import utcnow
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
+from . import proposal_plan as plan
 from .live_index import live_index
 
 S = MatchState
@@ -127,25 +129,23 @@ def _refresh(
     say: Progress,
     report: RankingReport,
 ) -> RankingReport:
-    held, history = _matches_of(scope)
-    at_live_cap = {str(v) for v in _at_live_cap()}
+    held, history = plan.matches_of(scope)
+    at_live_cap = {str(v) for v in plan.at_live_cap()}
     exclude = {n: {str(v) for v in history[n]} | at_live_cap for n in scope}
     say(f"Ranking {len(scope):,} open roles against {report.volunteers:,} volunteers")
     db.session.commit()  # no transaction stays open while the batch runs
-    chosen, cost = _choose(index, scope, k, cap, exclude, _room(cap, held))
+    chosen, cost = plan.choose(index, scope, k, cap, exclude, plan.room(cap, held))
     totals: Counter[str] = Counter()
     step = max(1, len(scope) // 20)
     for done, need_id in enumerate(scope, start=1):
+        counts: Counter[str] = Counter()
         if chosen[need_id] or held[need_id]:
             try:
                 counts = _refresh_need(need_id, chosen[need_id], held[need_id], actor)
                 db.session.flush()
             except IntegrityError:  # someone proposed one of these pairs a moment ago
                 db.session.rollback()
-                totals["skipped"] += 1
-                continue
-        else:
-            counts = Counter()
+                counts = Counter(skipped=1)
         if done % step == 0 or done == len(scope):
             say(f"Saving proposals: {done:,} of {len(scope):,} roles")
         db.session.commit()
@@ -186,101 +186,6 @@ def _withdraw_where_not_open(actor: User | None) -> int:
     return withdrawn
 
 
-def _matches_of(scope: list[int]) -> tuple[dict[int, dict[int, int]], dict[int, set[int]]]:
-    """For each need: its unreviewed ranker proposals (volunteer id -> match id), and the
-    volunteers it has any other history with (never proposed again)."""
-    held: dict[int, dict[int, int]] = defaultdict(dict)
-    history: dict[int, set[int]] = defaultdict(set)
-    rows = db.session.execute(
-        select(Match.id, Match.need_id, Match.volunteer_id, Match.state, Match.source).where(
-            Match.need_id.in_(scope)
-        )
-    )
-    for match_id, need_id, volunteer_id, state, source in rows:
-        if state == S.PROPOSED and source == "ranker":
-            held[need_id][volunteer_id] = match_id
-        else:
-            history[need_id].add(volunteer_id)
-    return held, history
-
-
-def _at_live_cap() -> set[int]:
-    """Volunteers with as many introductions in progress as MAX_LIVE_MATCHES allows."""
-    cap = current_app.config["MAX_LIVE_MATCHES"]
-    rows = db.session.execute(
-        select(Match.volunteer_id, func.count())
-        .where(Match.state.in_(LIVE_STATES))
-        .group_by(Match.volunteer_id)
-    )
-    return {volunteer_id for volunteer_id, live in rows if live >= cap}
-
-
-def _room(cap: int, held: dict[int, dict[int, int]]) -> dict[int, int]:
-    """How many proposals each volunteer may get from this run: the cap, less the unreviewed
-    proposals this run leaves alone (by hand, "I'm interested", the ranker's for other needs).
-    Volunteers not listed have the whole cap."""
-    refreshed = Counter(v for by_volunteer in held.values() for v in by_volunteer)
-    waiting = db.session.execute(
-        select(Match.volunteer_id, func.count())
-        .where(Match.state == S.PROPOSED)
-        .group_by(Match.volunteer_id)
-    )
-    return {v: cap - (n - refreshed[v]) for v, n in waiting}
-
-
-def _choose(
-    index: MatchIndex,
-    scope: list[int],
-    k: int,
-    cap: int,
-    exclude: dict[int, set[str]],
-    room: dict[int, int],
-) -> tuple[dict[int, list[Proposal]], float]:
-    """Each need's proposals, best first, nobody given more than their room.
-
-    The library's batch caps everyone at `cap`; a volunteer with less room keeps their
-    best-scored needs, and the needs that lose a candidate to that ask once more among the
-    volunteers with room left (one need each, so nobody can pass their room).
-    """
-    full = {str(v) for v, left in room.items() if left <= 0}
-    batch = index.propose_batch(
-        [str(n) for n in scope],
-        k=k,
-        cap_per_volunteer=cap,
-        exclude={str(n): exclude[n] | full for n in scope},
-    )
-    chosen: dict[int, list[Proposal]] = {n: [] for n in scope}
-    used: Counter[int] = Counter()
-
-    def take(proposals: Iterable[Proposal]) -> None:
-        for proposal in sorted(proposals, key=lambda p: -p.score):
-            volunteer_id = int(proposal.volunteer_id)
-            if used[volunteer_id] < room.get(volunteer_id, cap):
-                chosen[int(proposal.need_id)].append(proposal)
-                used[volunteer_id] += 1
-
-    take(p for proposals in batch.proposals.values() for p in proposals)
-    short = {
-        n: k - len(chosen[n])
-        for n in scope
-        if len(chosen[n]) < len(batch.proposals.get(str(n), ()))
-    }
-    if short:
-        full |= {str(v) for v, n in used.items() if n >= room.get(v, cap)}
-        refill = index.propose_batch(
-            [str(n) for n in short],
-            k=max(short.values()),
-            cap_per_volunteer=1,
-            exclude={
-                str(n): exclude[n] | full | {p.volunteer_id for p in chosen[n]} for n in short
-            },
-        )
-        take(p for n, proposals in refill.proposals.items() for p in proposals[: short[int(n)]])
-    for proposals in chosen.values():
-        proposals.sort(key=lambda p: -p.score)
-    return chosen, batch.cost_fraction
-
-
 def _scored(proposal: Proposal) -> dict:
     return {
         "score": round(float(proposal.score), 4),
@@ -290,21 +195,27 @@ def _scored(proposal: Proposal) -> dict:
 
 
 def _refresh_need(
-    need_id: int, wanted: list[Proposal], held: dict[int, int], actor: User | None
+    need_id: int, wanted: list[Proposal], held: dict[int, plan.Held], actor: User | None
 ) -> Counter[str]:
     """Bring one need's unreviewed ranker proposals in line with `wanted` (the caller commits).
     A proposal staff acted on meanwhile is left as it is."""
     counts: Counter[str] = Counter()
     fresh = {int(p.volunteer_id): p for p in wanted}
-    for volunteer_id, match_id in held.items():
+    for volunteer_id, stored in held.items():
         proposal = fresh.pop(volunteer_id, None)
         if proposal is None:
-            counts["replaced"] += try_move(match_id, S.PROPOSED, S.WITHDRAWN, actor, REPLACED_NOTE)
+            counts["replaced"] += try_move(
+                stored.match_id, S.PROPOSED, S.WITHDRAWN, actor, REPLACED_NOTE
+            )
+            continue
+        scored = _scored(proposal)
+        if scored == stored.scored:
+            counts["kept"] += 1  # nothing new to say: no write
             continue
         counts["kept"] += db.session.execute(
             update(Match)
-            .where(Match.id == match_id, Match.state == S.PROPOSED)
-            .values(**_scored(proposal), updated_at=utcnow())
+            .where(Match.id == stored.match_id, Match.state == S.PROPOSED)
+            .values(**scored, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
     for proposal in fresh.values():
