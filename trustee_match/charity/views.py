@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..matches.pages import handle_match_action, render_match_page, with_list_details
 from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
-from ..permissions import can_edit_need, require_role
+from ..permissions import can_edit_need, can_view_match, matches_visible_to, require_role
 from ..services import taxonomy
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
@@ -193,16 +193,9 @@ def need_status(need_id: int) -> Response:
     return redirect(url_for("charity.need", need_id=need.id))
 
 
-# A charity sees matches for its own needs once staff have approved them.
-_HIDDEN_FROM_CHARITY = (MatchState.PROPOSED, MatchState.REJECTED)
-
-
 def _charity_matches():
-    return (
-        db.select(Match)
-        .join(Match.need)
-        .where(Need.charity_id == _my_charity().id, Match.state.notin_(_HIDDEN_FROM_CHARITY))
-    )
+    _my_charity()  # a charity account without its charity has no matches page
+    return db.select(Match).where(matches_visible_to(current_user))
 
 
 @bp.route("/matches")
@@ -214,8 +207,9 @@ def matches() -> str:
 
 
 def _our_match(match_id: int) -> Match:
-    match = db.session.scalar(_charity_matches().where(Match.id == match_id))
-    if match is None:
+    _my_charity()
+    match = db.session.get(Match, match_id)
+    if match is None or not can_view_match(current_user, match):
         abort(404)
     return match
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField
 
 from ..models import Match, Need, Reply, User
-from ..permissions import can_view_match_contacts
+from ..permissions import can_act_on_match, can_view_match_contacts
 from ..services.errors import ServiceError
 from .actions import ReplyOutcome, record_outcome, record_reply, withdraw_match
 from .links import LinkAction
@@ -76,6 +76,7 @@ def render_match_page(match: Match, template: str) -> str:
         template,
         match=match,
         form=MatchActionForm(),
+        can_act=can_act_on_match(current_user, match),
         show_contacts=can_view_match_contacts(current_user, match),
     )
 

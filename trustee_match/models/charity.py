@@ -50,6 +50,24 @@ class Charity(db.Model):
         return self.status == CharityStatus.VERIFIED
 
     @property
+    def is_pending(self) -> bool:
+        """Waiting for staff to verify it (or not)."""
+        return self.status == CharityStatus.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == CharityStatus.REJECTED
+
+    @property
+    def can_be_verified(self) -> bool:
+        """Staff may verify a pending charity, or one they turned down before."""
+        return not self.is_verified
+
+    @property
+    def can_be_rejected(self) -> bool:
+        return self.is_pending
+
+    @property
     def place(self) -> str:
         return self.town or self.region or "the UK"
 

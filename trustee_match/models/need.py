@@ -19,6 +19,18 @@ need_causes = Table(
 )
 
 
+_N = NeedStatus
+# What a charity can do to its need: the statuses each action may start from, and where it goes.
+NEED_ACTIONS: dict[str, tuple[frozenset[NeedStatus], NeedStatus]] = {
+    "publish": (frozenset({_N.DRAFT, _N.PAUSED}), _N.OPEN),
+    "pause": (frozenset({_N.OPEN}), _N.PAUSED),
+    "close": (frozenset({_N.DRAFT, _N.OPEN, _N.PAUSED}), _N.CLOSED),
+    "mark_filled": (frozenset({_N.OPEN, _N.PAUSED}), _N.FILLED),
+}
+# Finished: no more edits, no more matches.
+ENDED_STATUSES = frozenset({_N.CLOSED, _N.FILLED})
+
+
 class Need(db.Model):
     __tablename__ = "needs"
 
@@ -45,6 +57,21 @@ class Need(db.Model):
         back_populates="need", cascade="all, delete-orphan", order_by="NeedSkill.skill_id"
     )
     causes = relationship("Cause", secondary=need_causes, order_by="Cause.position")
+
+    @property
+    def allowed_actions(self) -> frozenset[str]:
+        """The actions (publish, pause, close, mark_filled) open to this need now."""
+        return frozenset(
+            action for action, (sources, _) in NEED_ACTIONS.items() if self.status in sources
+        )
+
+    @property
+    def can_be_edited(self) -> bool:
+        return self.status not in ENDED_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == NeedStatus.DRAFT
 
     @property
     def required_skills(self) -> list:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import OutboxMessage
+from ..models import OutboxMessage, OutboxStatus
 from ..services.errors import ServiceError
 from ..services.outbox_admin import may_have_been_sent, requeue_email
 from .blueprint import bp
@@ -29,7 +29,8 @@ def emails() -> str:
     return render_template(
         "staff/emails.html",
         emails=rows,
-        status=status,
+        tab=status,
+        offer_resend=status == OutboxStatus.FAILED,
         form=ConfirmForm(),
         may_have_been_sent=may_have_been_sent,
     )

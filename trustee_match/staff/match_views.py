@@ -118,6 +118,7 @@ def match(match_id: int) -> str:
     return render_template(
         "staff/match.html",
         match=match,
+        back_tab=match.state.value if match.state.value in dict(TABS) else "closed",
         emails=emails,
         confirm_form=ConfirmForm(),
         reject_form=RejectMatchForm(),

@@ -47,7 +47,7 @@ def charities() -> str:
     rows = db.session.scalars(
         select(Charity).where(Charity.status == status).order_by(Charity.created_at)
     ).all()
-    return render_template("staff/charities.html", charities=rows, status=status)
+    return render_template("staff/charities.html", charities=rows, tab=status)
 
 
 @bp.route("/charities/<int:charity_id>")
@@ -137,4 +137,3 @@ def set_active(user_id: int) -> Response:
     else:
         flash(f"{user.email} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for("staff.users", q=request.args.get("q", "")))
-
