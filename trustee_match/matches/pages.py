@@ -10,11 +10,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 
-from ..models import Match, Need, Reply, User
+from ..models import Charity, CharityMember, Match, Need, NeedSkill, Reply, User, VolunteerProfile
 from ..permissions import can_act_on_match, can_view_match_contacts
 from ..services.errors import ServiceError
 from .actions import ReplyOutcome, record_outcome, record_reply, withdraw_match
@@ -67,6 +67,19 @@ def with_list_details():
     return (
         selectinload(Match.need).selectinload(Need.charity),
         selectinload(Match.volunteer).selectinload(User.volunteer_profile),
+    )
+
+
+def with_page_details():
+    """Loader options for one match's page, either side's: the need with its skills and the
+    charity's contacts, the volunteer's profile with skills and causes, in a fixed few queries."""
+    need = joinedload(Match.need)
+    profile = joinedload(Match.volunteer).joinedload(User.volunteer_profile)
+    return (
+        need.joinedload(Need.charity).selectinload(Charity.members).joinedload(CharityMember.user),
+        need.selectinload(Need.skill_links).joinedload(NeedSkill.skill),
+        profile.selectinload(VolunteerProfile.skills),
+        profile.selectinload(VolunteerProfile.causes),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..matches.actions import withdraw_open_matches_of
@@ -127,6 +127,15 @@ class NeedFilters:
     remote_only: bool = False
 
 
+def with_need_details():
+    """Loader options for showing needs: the charity, the skills and the causes, up front."""
+    return (
+        joinedload(Need.charity),
+        selectinload(Need.causes),
+        selectinload(Need.skill_links).joinedload(NeedSkill.skill),
+    )
+
+
 def open_needs_query(filters: NeedFilters) -> Select[tuple[Need]]:
     """Open needs of verified charities, newest first, narrowed by the filters."""
     query = (
@@ -134,11 +143,7 @@ def open_needs_query(filters: NeedFilters) -> Select[tuple[Need]]:
         .join(Need.charity)
         .where(Need.status == NeedStatus.OPEN, Charity.status == CharityStatus.VERIFIED)
         .where((Need.closing_date.is_(None)) | (Need.closing_date >= date.today()))
-        .options(
-            selectinload(Need.charity),
-            selectinload(Need.causes),
-            selectinload(Need.skill_links).joinedload(NeedSkill.skill),
-        )
+        .options(*with_need_details())
         .order_by(Need.published_at.desc(), Need.id.desc())
     )
     if filters.skill_id:

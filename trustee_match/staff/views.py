@@ -52,7 +52,11 @@ def charities() -> str:
 
 @bp.route("/charities/<int:charity_id>")
 def charity(charity_id: int) -> str:
-    charity = db.get_or_404(Charity, charity_id)
+    charity = db.one_or_404(
+        select(Charity)
+        .where(Charity.id == charity_id)
+        .options(selectinload(Charity.members).joinedload(CharityMember.user))
+    )
     return render_template(
         "staff/charity.html",
         charity=charity,
