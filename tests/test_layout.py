@@ -209,3 +209,15 @@ def test_templates_ask_the_models_instead_of_comparing_states():
         if (name, subject) not in ALLOWED_STATE_TESTS
     ]
     assert unexplained == []
+
+
+def test_every_relationship_is_typed():
+    untyped = [
+        f"{path.name}:{node.lineno}"
+        for path in (ROOT / APP / "models").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", "") == "relationship"
+    ]
+    assert untyped == [], "write `name: Mapped[...] = relationship(...)`"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import str_enum
+
+if TYPE_CHECKING:
+    from .need import Need
+    from .user import User
 
 
 class MatchState(enum.StrEnum):
@@ -88,8 +93,8 @@ class Match(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    need = relationship("Need")
-    volunteer = relationship("User", foreign_keys=[volunteer_id])
+    need: Mapped[Need] = relationship()
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     transitions: Mapped[list[MatchTransition]] = relationship(
         back_populates="match", order_by="MatchTransition.id", cascade="all, delete-orphan"
     )
@@ -145,5 +150,5 @@ class MatchTransition(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    match = relationship("Match", back_populates="transitions")
-    actor = relationship("User")
+    match: Mapped[Match] = relationship(back_populates="transitions")
+    actor: Mapped[User | None] = relationship()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import NeedStatus, str_enum
+
+if TYPE_CHECKING:
+    from .charity import Charity
+    from .taxonomy import Cause, Skill
 
 need_causes = Table(
     "need_causes",
@@ -52,11 +57,11 @@ class Need(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    charity = relationship("Charity", back_populates="needs")
+    charity: Mapped[Charity] = relationship(back_populates="needs")
     skill_links: Mapped[list[NeedSkill]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedSkill.skill_id"
     )
-    causes = relationship("Cause", secondary=need_causes, order_by="Cause.position")
+    causes: Mapped[list[Cause]] = relationship(secondary=need_causes, order_by="Cause.position")
 
     @property
     def allowed_actions(self) -> frozenset[str]:
@@ -74,11 +79,11 @@ class Need(db.Model):
         return self.status == NeedStatus.DRAFT
 
     @property
-    def required_skills(self) -> list:
+    def required_skills(self) -> list[Skill]:
         return [link.skill for link in self.skill_links if link.required]
 
     @property
-    def desired_skills(self) -> list:
+    def desired_skills(self) -> list[Skill]:
         return [link.skill for link in self.skill_links if not link.required]
 
     @property
@@ -95,5 +100,5 @@ class NeedSkill(db.Model):
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
     required: Mapped[bool] = mapped_column(default=True)
 
-    need = relationship("Need", back_populates="skill_links")
-    skill = relationship("Skill", lazy="joined")
+    need: Mapped[Need] = relationship(back_populates="skill_links")
+    skill: Mapped[Skill] = relationship(lazy="joined")
