@@ -74,6 +74,7 @@ def test_nobody_logged_out_sees_or_acts_on_a_match(cast):
     _, matches = cast
     visitor = AnonymousUserMixin()
     assert not any(can_view_match(visitor, m) or can_act_on_match(visitor, m) for m in matches)
+    assert _visible_in_lists(visitor) == set()
 
 
 def test_buttons_are_offered_only_on_open_matches_the_user_may_see(cast):

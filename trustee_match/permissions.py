@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, false, select, true
 
 from .models import Charity, Match, MatchState, Need, NeedStatus, Role, User
 
@@ -63,6 +63,8 @@ def can_view_match(user: User, match: Match) -> bool:
 
 def matches_visible_to(user: User) -> ColumnElement[bool]:
     """`can_view_match` as a query condition, for lists of matches."""
+    if not user.is_authenticated:
+        return false()
     if user.is_staff:
         return true()
     side_sees = Match.state.notin_(HIDDEN_FROM_SIDES)
