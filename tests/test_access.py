@@ -8,8 +8,8 @@ import pytest
 
 from config import TestConfig
 from trustee_match import create_app
+from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import CharityStatus, NeedStatus
-from trustee_match.services.matches import approve_match, propose_match
 
 from .conftest import login, outbox_for
 from .factories import (

@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from trustee_match.extensions import db
+from trustee_match.matches.actions import approve_match, propose_match, record_reply
 from trustee_match.models import Match, MatchState, MatchTransition, OutboxMessage, Reply, User
 from trustee_match.services.errors import InvalidTransition
-from trustee_match.services.matches import approve_match, propose_match, record_reply
 
 from .factories import (
     CharityFactory,

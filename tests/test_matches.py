@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from trustee_match.extensions import db
+from trustee_match.matches.actions import approve_match, propose_match
+from trustee_match.matches.schedule import process_due_matches
 from trustee_match.models import Match, MatchState, MatchTransition, NeedStatus, OneTimeToken
 from trustee_match.models.base import utcnow
-from trustee_match.services.match_schedule import process_due_matches
-from trustee_match.services.matches import approve_match, propose_match
 
 from .conftest import login, logout, outbox_for, post_form
 from .factories import (

@@ -6,7 +6,7 @@ import random
 
 from trustee_match.extensions import db
 from trustee_match.models import Match, MatchState, MatchTransition, RejectReason
-from trustee_match.services.ranker_learning import current_weights, learn_ranker_weights
+from trustee_match.ranking.learning import current_weights, learn_ranker_weights
 
 from .conftest import login, post_form
 from .factories import CharityFactory, NeedFactory, StaffFactory, VolunteerFactory

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from trustee_match.extensions import db
+from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import Match, MatchState
+from trustee_match.ranking.proposals import propose_with_ranker
 from trustee_match.services.errors import NotAllowed
-from trustee_match.services.matches import approve_match, propose_match
-from trustee_match.services.ranking import propose_with_ranker
 
 from .conftest import login, post_form
 from .factories import (
@@ -126,7 +126,7 @@ def test_dashboard_lists_introductions_waiting_for_an_answer(client, people):
 
 
 def test_free_text_finds_named_skills_but_not_everyday_words(app):
-    from trustee_match.services.ranking import skill_vocabulary
+    from trustee_match.ranking.records import skill_vocabulary
 
     vocabulary = skill_vocabulary()
     found = vocabulary.find_in_text("I run our SOC and we moved our CRM to Salesforce")

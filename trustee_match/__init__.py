@@ -53,7 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from .dev.views import bp as dev_bp
     from .public.views import bp as public_bp
     from .respond.views import bp as respond_bp
-    from .staff.views import bp as staff_bp
+    from .staff import bp as staff_bp
     from .volunteer.views import bp as volunteer_bp
     from .webhooks.views import bp as webhooks_bp
 

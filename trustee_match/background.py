@@ -20,7 +20,7 @@ SCHEDULE_EVERY_SECONDS = 60.0
 def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
     """Deliver due email every `interval` seconds, and tick matches every minute."""
     from .email.worker import backend_for, deliver_due
-    from .services.match_schedule import process_due_matches
+    from .matches.schedule import process_due_matches
 
     def loop() -> None:
         last_tick = 0.0

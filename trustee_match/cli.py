@@ -51,8 +51,8 @@ def seed_demo_command(
         )
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
+    from .ranking.proposals import propose_with_ranker
     from .services.accounts import find_user_by_email
-    from .services.ranking import propose_with_ranker
 
     report = propose_with_ranker(find_user_by_email(logins.staff_email), k=3)
     click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
@@ -121,7 +121,7 @@ def outbox_work(once: bool, interval: float) -> None:
 @matches_cli.command("tick")
 def matches_tick() -> None:
     """Send due reminders, expire lapsed matches, ask for outcomes. Run it from cron."""
-    from .services.match_schedule import process_due_matches
+    from .matches.schedule import process_due_matches
 
     report = process_due_matches()
     click.echo(
@@ -136,9 +136,9 @@ def matches_tick() -> None:
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
 def matches_propose(k: int, cap: int, staff_email: str) -> None:
     """Ask the ranker for proposals for every open need (staff review them before anything)."""
+    from .ranking.proposals import propose_with_ranker
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
-    from .services.ranking import propose_with_ranker
 
     actor = find_user_by_email(staff_email)
     if actor is None:
@@ -157,9 +157,9 @@ def matches_propose(k: int, cap: int, staff_email: str) -> None:
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
 def matches_learn(staff_email: str) -> None:
     """Re-weight the ranker's signals from staff and side decisions (a new version)."""
+    from .ranking.learning import learn_ranker_weights
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
-    from .services.ranker_learning import learn_ranker_weights
 
     actor = find_user_by_email(staff_email)
     if actor is None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, widgets
+from wtforms import SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
 
@@ -19,18 +18,3 @@ class CheckboxesField(SelectMultipleField):
         for item in self.data or []:
             if str(item) not in values:
                 raise ValidationError("One of the choices is not on the list. Please choose again.")
-
-
-class MatchActionForm(FlaskForm):
-    """The buttons on a match page: reply, withdraw, report the outcome."""
-
-    action = SelectField(
-        choices=[
-            ("accept", "Yes, introduce us"),
-            ("decline", "No, thank you"),
-            ("withdraw", "Withdraw"),
-            ("appointed", "Appointed"),
-            ("not_proceeding", "Not going ahead"),
-            ("still_talking", "Still talking"),
-        ]
-    )

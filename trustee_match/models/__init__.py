@@ -15,7 +15,7 @@ from .enums import (
 from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition, RejectReason, Reply
 from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
-from .ranker import RankerWeights
+from .ranker_weights import RankerWeights
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email

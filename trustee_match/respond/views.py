@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 
 from ..extensions import limiter
-from ..services.match_responses import LinkStatus, LinkView, inspect_link, use_link
+from ..matches.replies import LinkStatus, LinkView, inspect_link, use_link
 
 bp = Blueprint("respond", __name__)
 

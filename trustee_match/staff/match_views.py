@@ -1,4 +1,5 @@
-"""The staff's match pages: list by state, propose by hand, approve, reject, withdraw, history."""
+"""The staff's match pages: list by state, ask the ranker, propose by hand, approve, reject,
+withdraw, history."""
 
 from __future__ import annotations
 
@@ -9,16 +10,23 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RankerWeights, RejectReason
+from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
+from ..matches.pages import with_page_details
+from ..models import (
+    Match,
+    MatchState,
+    MatchTransition,
+    Need,
+    NeedStatus,
+    OutboxMessage,
+    RejectReason,
+)
 from ..models.base import utcnow
+from ..ranking.proposals import propose_with_ranker
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
-from ..services.matches import approve_match, propose_match, reject_match, withdraw_match
-from ..services.outbox_admin import may_have_been_sent, requeue_email
-from ..services.ranker_learning import current_weights, learn_ranker_weights, ranker_outcomes
-from ..services.ranking import propose_with_ranker
+from .blueprint import bp
 from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
-from .views import bp
 
 PAGE_SIZE = 50
 TABS = [
@@ -112,13 +120,21 @@ def propose() -> str | Response:
 
 @bp.route("/matches/<int:match_id>")
 def match(match_id: int) -> str:
-    match = db.get_or_404(Match, match_id)
+    match = db.one_or_404(
+        select(Match)
+        .where(Match.id == match_id)
+        .options(
+            *with_page_details(),
+            selectinload(Match.transitions).joinedload(MatchTransition.actor),
+        )
+    )
     emails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.match_id == match.id).order_by(OutboxMessage.id)
     ).all()
     return render_template(
         "staff/match.html",
         match=match,
+        back_tab=match.state.value if match.state.value in dict(TABS) else "closed",
         emails=emails,
         confirm_form=ConfirmForm(),
         reject_form=RejectMatchForm(),
@@ -144,70 +160,3 @@ def match_action(match_id: int, action: str) -> Response:
     except ServiceError as error:
         flash(str(error), "error")
     return redirect(url_for("staff.match", match_id=match.id))
-
-
-@bp.route("/emails")
-def emails() -> str:
-    status = request.args.get("status", "failed")
-    if status not in ("failed", "pending", "sent"):
-        abort(404)
-    rows = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == status)
-        .order_by(OutboxMessage.id.desc())
-        .limit(200)
-    ).all()
-    return render_template(
-        "staff/emails.html",
-        emails=rows,
-        status=status,
-        form=ConfirmForm(),
-        may_have_been_sent=may_have_been_sent,
-    )
-
-
-@bp.route("/emails/<int:message_id>/requeue", methods=["POST"])
-def requeue(message_id: int) -> Response:
-    message = db.get_or_404(OutboxMessage, message_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        requeue_email(current_user, message)
-    except ServiceError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"The email to {message.to_email} is queued again.", "success")
-    return redirect(url_for("staff.emails"))
-
-
-@bp.route("/ranker")
-def ranker() -> str:
-    history = db.session.scalars(
-        select(RankerWeights).order_by(RankerWeights.id.desc()).limit(10)
-    ).all()
-    return render_template(
-        "staff/ranker.html",
-        outcomes=ranker_outcomes(),
-        history=history,
-        current=current_weights(),
-        form=ConfirmForm(),
-    )
-
-
-@bp.route("/ranker/learn", methods=["POST"])
-def ranker_learn() -> Response:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    row = learn_ranker_weights(current_user)
-    if row.fallback:
-        flash(
-            f"Only {row.n_labels} decisions so far: too few to learn from, so the ranker keeps "
-            "its default weights.",
-            "info",
-        )
-    else:
-        flash(
-            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions.",
-            "success",
-        )
-    return redirect(url_for("staff.ranker"))

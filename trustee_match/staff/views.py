@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -11,14 +11,11 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..models import Charity, CharityMember, CharityStatus, Need, NeedStatus, Role, User
 from ..models.volunteer import VolunteerProfile
-from ..permissions import require_role
 from ..services.accounts import set_user_active
 from ..services.charities import reject_charity, verify_charity
 from ..services.errors import ServiceError
+from .blueprint import bp
 from .forms import ConfirmForm, RejectCharityForm, UserSearchForm
-
-bp = Blueprint("staff", __name__)
-bp.before_request(require_role(Role.STAFF))
 
 PAGE_SIZE = 50
 
@@ -50,12 +47,16 @@ def charities() -> str:
     rows = db.session.scalars(
         select(Charity).where(Charity.status == status).order_by(Charity.created_at)
     ).all()
-    return render_template("staff/charities.html", charities=rows, status=status)
+    return render_template("staff/charities.html", charities=rows, tab=status)
 
 
 @bp.route("/charities/<int:charity_id>")
 def charity(charity_id: int) -> str:
-    charity = db.get_or_404(Charity, charity_id)
+    charity = db.one_or_404(
+        select(Charity)
+        .where(Charity.id == charity_id)
+        .options(selectinload(Charity.members).joinedload(CharityMember.user))
+    )
     return render_template(
         "staff/charity.html",
         charity=charity,
@@ -140,6 +141,3 @@ def set_active(user_id: int) -> Response:
     else:
         flash(f"{user.email} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for("staff.users", q=request.args.get("q", "")))
-
-
-from . import match_views  # noqa: E402, F401 - registers the match routes on bp

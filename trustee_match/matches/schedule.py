@@ -11,9 +11,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Match, MatchState
 from ..models.base import utcnow
-from . import match_emails as emails
-from .errors import InvalidTransition
-from .match_state import move
+from ..services.errors import InvalidTransition
+from . import emails
+from .state import move
 
 
 @dataclass

@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..email.links import external_url
 from ..models import Match, User
-from .tokens import issue_token
+from ..services.tokens import issue_token
 
 
 class LinkAction(enum.StrEnum):

@@ -13,8 +13,8 @@ from matching.learn import WeightLearner, label_from_decision
 
 from ..extensions import db
 from ..models import Match, MatchState, RankerWeights, User
-from .audit import record_audit
-from .errors import NotAllowed
+from ..services.audit import record_audit
+from ..services.errors import NotAllowed
 
 _AFTER_APPROVAL = {
     MatchState.APPROVED,

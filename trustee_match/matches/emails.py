@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..email import queue_email
 from ..email.links import external_url
 from ..models import CharityMember, Match, User
-from .match_links import OUTCOME_ACTIONS, REPLY_ACTIONS, LinkAction, action_link
+from .links import OUTCOME_ACTIONS, REPLY_ACTIONS, LinkAction, action_link
 
 VOLUNTEER = "volunteer"
 CHARITY = "charity"
