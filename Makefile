@@ -40,10 +40,13 @@ test-tools:
 	  fi; \
 	done
 
-## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite).
+## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite), one pytest
+## worker per core (pytest-xdist); each worker has its own database. `make test WORKERS=0` runs
+## them in one process.
+WORKERS ?= auto
 test: install test-tools
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..passwords import hash_password, verify_password
 from .base import UTCDateTime, utcnow
 from .enums import Role, str_enum
 
@@ -66,11 +66,11 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
-        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and verify_password(self.password_hash, password)
 
     @property
     def is_staff(self) -> bool:
