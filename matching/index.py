@@ -168,6 +168,14 @@ class MatchIndex:
         """Number of live needs."""
         return self._check_fitted().needs.n_alive
 
+    def volunteer_ids(self) -> list[str]:
+        """Ids of the volunteers in the index, in the order they were added."""
+        return self._check_fitted().volunteers.live_ids()
+
+    def need_ids(self) -> list[str]:
+        """Ids of the needs in the index, in the order they were added."""
+        return self._check_fitted().needs.live_ids()
+
     def _need(self, snap: _Snapshot, need: str | NeedRecord) -> NeedRecord:
         if isinstance(need, NeedRecord):
             return need

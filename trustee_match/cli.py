@@ -130,6 +130,23 @@ def matches_tick() -> None:
     )
 
 
+@matches_cli.command("reindex")
+def matches_reindex() -> None:
+    """Rebuild the ranker index from the database, showing progress; every other web and
+    worker process then rebuilds its own in the background within RANKER_SYNC_SECONDS."""
+    from .ranking.changes import request_rebuild
+    from .ranking.live_index import live_index
+
+    holder = live_index()
+    holder.rebuild(progress=click.echo)
+    request_rebuild()
+    status = holder.status()
+    click.echo(
+        f"Ranker index: {status.volunteers} volunteers, {status.needs} open needs, "
+        f"built in {status.build_seconds:.1f} s. Other processes will rebuild theirs."
+    )
+
+
 @matches_cli.command("propose")
 @click.option("--k", default=5, show_default=True, help="Proposals per open need.")
 @click.option("--cap", default=3, show_default=True, help="Most needs one volunteer is put to.")

@@ -15,6 +15,7 @@ from .enums import (
 from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition, RejectReason, Reply
 from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
+from .ranker_change import ChangeKind, RankerChange
 from .ranker_weights import RankerWeights
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEntry",
     "BoardExperience",
     "Cause",
+    "ChangeKind",
     "Charity",
     "CharityMember",
     "CharityStatus",
@@ -43,6 +45,7 @@ __all__ = [
     "OneTimeToken",
     "OutboxMessage",
     "OutboxStatus",
+    "RankerChange",
     "RankerWeights",
     "RejectReason",
     "Reply",

@@ -13,8 +13,10 @@ from matching.learn import WeightLearner, label_from_decision
 
 from ..extensions import db
 from ..models import Match, MatchState, RankerWeights, User
+from ..models.ranker_change import ChangeKind
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
+from .changes import record_change
 
 _AFTER_APPROVAL = {
     MatchState.APPROVED,
@@ -67,6 +69,7 @@ def learn_ranker_weights(actor: User, min_labels: int = 40) -> RankerWeights:
     db.session.add(row)
     db.session.flush()
     record_audit(actor, "ranker_retrained", "ranker_weights", row.id, n_labels=row.n_labels)
+    record_change(ChangeKind.WEIGHTS)
     db.session.commit()
     return row
 

@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
-from matching.index import MatchIndex
-
 from ..extensions import db
 from ..matches.state import record_start
 from ..models import LIVE_STATES, Match, MatchState, User
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
-from .learning import current_weights
-from .records import candidate_profiles, need_record, open_needs, skill_vocabulary, volunteer_record
+from .live_index import live_index
 
 
 @dataclass(frozen=True)
@@ -57,16 +54,14 @@ def propose_with_ranker(actor: User, k: int = 5, cap: int = 3) -> RankingReport:
     """Rank volunteers for every open need and store the top `k` of each as proposals."""
     if not actor.is_staff:
         raise NotAllowed("Only staff can ask the ranker for proposals.")
-    profiles, needs = candidate_profiles(), open_needs()
-    if not profiles or not needs:
-        return RankingReport(len(needs), len(profiles), 0, 0.0)
-    learned = current_weights()
-    index = MatchIndex(
-        vocabulary=skill_vocabulary(), weights=learned.weights if learned else None
-    ).fit([volunteer_record(p) for p in profiles], [need_record(n) for n in needs])
-    exclude = _exclusions([n.id for n in needs], [p.user_id for p in profiles])
+    index = live_index().get()
+    need_ids = [int(i) for i in index.need_ids()]
+    volunteer_ids = [int(i) for i in index.volunteer_ids()]
+    if not need_ids or not volunteer_ids:
+        return RankingReport(len(need_ids), len(volunteer_ids), 0, 0.0)
+    exclude = _exclusions(need_ids, volunteer_ids)
     batch = index.propose_batch(
-        [str(n.id) for n in needs], k=k, cap_per_volunteer=cap, exclude=exclude
+        [str(n) for n in need_ids], k=k, cap_per_volunteer=cap, exclude=exclude
     )
     proposed = 0
     for need_id, proposals in batch.proposals.items():
@@ -83,6 +78,8 @@ def propose_with_ranker(actor: User, k: int = 5, cap: int = 3) -> RankingReport:
             db.session.add(match)
             record_start(match, actor, note="Proposed by the ranker")
             proposed += 1
-    record_audit(actor, "ranker_proposals", "match", None, proposed=proposed, needs=len(needs))
+    record_audit(actor, "ranker_proposals", "match", None, proposed=proposed, needs=len(need_ids))
     db.session.commit()
-    return RankingReport(len(needs), len(profiles), proposed, float(batch.cost_fraction))
+    return RankingReport(
+        len(need_ids), len(volunteer_ids), proposed, float(batch.cost_fraction)
+    )

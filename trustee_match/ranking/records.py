@@ -7,6 +7,8 @@ its vocabulary.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -75,18 +77,23 @@ def need_record(need: Need) -> NeedRecord:
     )
 
 
-def candidate_profiles() -> list[VolunteerProfile]:
-    """Profiles the ranker may put forward: available, active, email verified."""
+def candidate_profiles(user_ids: Collection[int] | None = None) -> list[VolunteerProfile]:
+    """Profiles the ranker may put forward: available, active, email verified (of these users
+    only, when given)."""
+    query = (
+        select(VolunteerProfile)
+        .join(VolunteerProfile.user)
+        .where(
+            VolunteerProfile.available.is_(True),
+            User.active.is_(True),
+            User.email_verified_at.is_not(None),
+        )
+    )
+    if user_ids is not None:
+        query = query.where(VolunteerProfile.user_id.in_(list(user_ids)))
     return list(
         db.session.scalars(
-            select(VolunteerProfile)
-            .join(VolunteerProfile.user)
-            .where(
-                VolunteerProfile.available.is_(True),
-                User.active.is_(True),
-                User.email_verified_at.is_not(None),
-            )
-            .options(
+            query.options(
                 selectinload(VolunteerProfile.skills).joinedload(VolunteerSkill.skill),
                 selectinload(VolunteerProfile.causes),
             )
@@ -94,14 +101,19 @@ def candidate_profiles() -> list[VolunteerProfile]:
     )
 
 
-def open_needs() -> list[Need]:
-    """Needs the ranker may propose for: open, at a verified charity."""
+def open_needs(need_ids: Collection[int] | None = None) -> list[Need]:
+    """Needs the ranker may propose for: open, at a verified charity (of these ids only, when
+    given)."""
+    query = (
+        select(Need)
+        .join(Need.charity)
+        .where(Need.status == NeedStatus.OPEN, Charity.status == CharityStatus.VERIFIED)
+    )
+    if need_ids is not None:
+        query = query.where(Need.id.in_(list(need_ids)))
     return list(
         db.session.scalars(
-            select(Need)
-            .join(Need.charity)
-            .where(Need.status == NeedStatus.OPEN, Charity.status == CharityStatus.VERIFIED)
-            .options(
+            query.options(
                 selectinload(Need.skill_links).joinedload(NeedSkill.skill),
                 selectinload(Need.causes),
             )

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from matching.index import MatchIndex
-
 from ..extensions import db
 from ..models import Match, Need, User
-from .learning import current_weights
-from .records import need_record, open_needs, skill_vocabulary, volunteer_record
+from .live_index import live_index
+from .records import open_needs, volunteer_record
 
 
 @dataclass(frozen=True)
@@ -23,22 +21,22 @@ class Suggestion:
 
 def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
     """The open needs that suit this volunteer best, with reasons, leaving out ones they are
-    already connected with. Indexes only the open needs and this one profile, so it is cheap
-    enough to run on a page view."""
+    already connected with. Reads this process's live index: no fitting on a page view."""
     profile = volunteer.volunteer_profile
     if profile is None or not profile.is_complete:
         return []
-    needs = open_needs()
-    taken = set(db.session.scalars(select(Match.need_id).where(Match.volunteer_id == volunteer.id)))
-    needs = [n for n in needs if n.id not in taken]
-    if not needs:
-        return []
-    learned = current_weights()
-    index = MatchIndex(
-        vocabulary=skill_vocabulary(), weights=learned.weights if learned else None
-    ).fit([volunteer_record(profile)], [need_record(n) for n in needs])
-    by_id = {str(n.id): n for n in needs}
+    taken = {
+        str(need_id)
+        for need_id in db.session.scalars(
+            select(Match.need_id).where(Match.volunteer_id == volunteer.id)
+        )
+    }
+    # The profile as it is now, not as the index last saw it: a volunteer who has just saved
+    # sees roles for what they saved.
+    proposals = live_index().get().top_needs(volunteer_record(profile), k=k, exclude=taken)
+    by_id = {str(n.id): n for n in open_needs([int(p.need_id) for p in proposals])}
     return [
         Suggestion(by_id[p.need_id], float(p.score), list(p.reasons))
-        for p in index.top_needs(str(volunteer.id), k=k)
+        for p in proposals
+        if p.need_id in by_id  # closed since the last sync: leave it out
     ]

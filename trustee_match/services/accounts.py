@@ -14,8 +14,10 @@ from ..email.links import external_url
 from ..extensions import db
 from ..models import Charity, CharityMember, Role, User, VolunteerProfile, normalise_email
 from ..models.base import utcnow
+from ..models.ranker_change import ChangeKind
 from ..models.user import new_session_token
 from ..passwords import dummy_hash, hash_password, needs_rehash, verify_password
+from ..ranking.changes import record_change
 from .audit import record_audit
 from .errors import NotAllowed, ServiceError
 from .tokens import TokenCheck, consume_token, issue_token, revoke_tokens
@@ -157,6 +159,8 @@ def verify_email(signed: str) -> TokenCheck:
         user = check.token.user
         if user.email_verified_at is None:
             user.email_verified_at = utcnow()
+            if user.is_volunteer:
+                record_change(ChangeKind.VOLUNTEER, user.id)
         db.session.commit()
     else:
         db.session.rollback()
@@ -248,4 +252,6 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     if not active:
         user.session_token = new_session_token()
     record_audit(actor, "user_activated" if active else "user_deactivated", "user", user.id)
+    if user.is_volunteer:
+        record_change(ChangeKind.VOLUNTEER, user.id)
     db.session.commit()

@@ -9,7 +9,9 @@ from ..email.links import external_url
 from ..extensions import db
 from ..models import Charity, CharityStatus, IncomeBand, User
 from ..models.base import utcnow
+from ..models.ranker_change import ChangeKind
 from ..permissions import is_member_of
+from ..ranking.changes import record_change
 from .audit import record_audit
 from .errors import InvalidTransition, NotAllowed, ServiceError
 from .taxonomy import causes_with_ids
@@ -65,6 +67,7 @@ def verify_charity(actor: User, charity: Charity) -> None:
     charity.verified_by_id = actor.id
     charity.rejection_reason = None
     record_audit(actor, "charity_verified", "charity", charity.id, name=charity.name)
+    record_change(ChangeKind.CHARITY, charity.id)
     _members_emails(
         charity,
         "charity_verified",
@@ -86,6 +89,7 @@ def reject_charity(actor: User, charity: Charity, reason: str) -> None:
     charity.status = CharityStatus.REJECTED
     charity.rejection_reason = reason
     record_audit(actor, "charity_rejected", "charity", charity.id, reason=reason)
+    record_change(ChangeKind.CHARITY, charity.id)
     _members_emails(
         charity,
         "charity_rejected",

@@ -22,7 +22,9 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..models.need import ENDED_STATUSES, NEED_ACTIONS
+from ..models.ranker_change import ChangeKind
 from ..permissions import can_edit_need, is_member_of
+from ..ranking.changes import record_change
 from .errors import InvalidTransition, NotAllowed, ServiceError
 from .taxonomy import causes_with_ids
 
@@ -90,6 +92,7 @@ def update_need(actor: User, need: Need, fields: NeedFields) -> None:
     if not need.can_be_edited:
         raise InvalidTransition("This role is closed, so it can no longer be edited.")
     _apply(need, fields)
+    record_change(ChangeKind.NEED, need.id)
     db.session.commit()
 
 
@@ -116,6 +119,7 @@ def change_need_status(actor: User, need: Need, action: str) -> None:
     if target in ENDED_STATUSES:
         withdraw_open_matches_of(actor, need)
     need.status = target
+    record_change(ChangeKind.NEED, need.id)
     db.session.commit()
 
 

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import BoardExperience, Skill, SkillLevel, User, VolunteerSkill
+from ..models.ranker_change import ChangeKind
+from ..ranking.changes import record_change
 from .errors import NotAllowed, ServiceError
 from .taxonomy import causes_with_ids
 
@@ -61,4 +63,5 @@ def update_volunteer_profile(actor: User, update: ProfileUpdate) -> None:
         else:
             profile.skills.append(VolunteerSkill(skill_id=skill_id, level=SkillLevel(level)))
     profile.causes = causes
+    record_change(ChangeKind.VOLUNTEER, actor.id)
     db.session.commit()
