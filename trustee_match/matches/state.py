@@ -1,7 +1,8 @@
 """The match state machine: making a move safely, and the states in words.
 
 Which moves are legal is the model's own table (`MOVES` in models/match.py), so pages can ask a
-match what it can do. `move()` is the only code that changes a match's state.
+match what it can do. `move()` is the only code that changes a match's state (`try_move()`, its
+twin for batch work, by match id).
 
 Every move is a conditional UPDATE on the state the caller saw, so two people acting at once
 cannot both win: the loser gets a clear error and nothing of theirs is written.
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, update
 from ..extensions import db
 from ..models import Match, MatchState, MatchTransition, User
 from ..models.base import utcnow
+from ..models.match import MOVES
 from ..services.errors import InvalidTransition
 
 S = MatchState
@@ -72,7 +74,7 @@ def try_move(
     Unlike `move()` this rolls nothing back when someone acted first (it returns False), so a
     batch can carry on with the rest of its transaction.
     """
-    if to not in ALLOWED.get(from_state, frozenset()):
+    if to not in MOVES.get(from_state, frozenset()):
         raise InvalidTransition(f"A {state_label(from_state)} match can't be {state_label(to)}.")
     result = db.session.execute(
         update(Match)
