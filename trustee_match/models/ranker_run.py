@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import str_enum
+
+if TYPE_CHECKING:
+    from .user import User
 
 
 class RunState(enum.StrEnum):
@@ -56,8 +60,25 @@ class RankerRun(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    requested_by = relationship("User")
+    requested_by: Mapped[User | None] = relationship()
 
     @property
     def is_active(self) -> bool:
+        """Queued or running: no other run may start."""
         return self.state in ACTIVE_RUN_STATES
+
+    @property
+    def is_queued(self) -> bool:
+        return self.state == RunState.QUEUED
+
+    @property
+    def is_running(self) -> bool:
+        return self.state == RunState.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == RunState.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == RunState.FAILED
