@@ -53,13 +53,18 @@ def seed_demo_command(
         raise click.ClickException(str(error)) from None
     from .ranking.runs import run_now, run_report
     from .services.accounts import find_user_by_email
+    from .services.errors import ServiceError
 
-    run = run_now(find_user_by_email(logins.staff_email), k=3, progress=click.echo)
-    report = run_report(run)
-    if report is None:
-        click.echo(f"The ranker run {run.state.value}: {run.error or run.progress or ''}")
+    try:
+        run = run_now(find_user_by_email(logins.staff_email), k=3, progress=click.echo)
+    except ServiceError as error:  # a run is already queued: it will propose for these too
+        click.echo(str(error))
     else:
-        click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
+        report = run_report(run)
+        if report is None:
+            click.echo(f"The ranker run is {run.state.value}: {run.error or run.progress or ''}")
+        else:
+            click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
     click.echo("")
     click.echo(f"Demo logins (password for all: {logins.password})")
     click.echo(f"  staff:     {logins.staff_email}")
