@@ -62,6 +62,12 @@ class Config:
     MAX_LIVE_MATCHES = _int("MAX_LIVE_MATCHES", 3)
     # How stale a process's ranker index may get before it reads the change log again.
     RANKER_SYNC_SECONDS = _int("RANKER_SYNC_SECONDS", 5)
+    # "Ask the ranker": proposals per need, and the most unreviewed proposals one volunteer may
+    # have waiting across all needs (hand-made and "I'm interested" ones count too).
+    RANKER_PROPOSALS_PER_NEED = _int("RANKER_PROPOSALS_PER_NEED", 5)
+    MAX_OPEN_PROPOSALS_PER_VOLUNTEER = _int("MAX_OPEN_PROPOSALS_PER_VOLUNTEER", 3)
+    # A ranker run whose worker has not renewed its lease for this long is taken over.
+    RANKER_RUN_LEASE_SECONDS = _int("RANKER_RUN_LEASE_SECONDS", 120)
     MATCH_REMINDER_DAYS_BEFORE = _int("MATCH_REMINDER_DAYS_BEFORE", 3)
     OUTCOME_QUESTION_AFTER_DAYS = _int("OUTCOME_QUESTION_AFTER_DAYS", 42)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)

@@ -8,6 +8,7 @@ from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import Match, MatchState
 from trustee_match.ranking.proposals import propose_with_ranker
+from trustee_match.ranking.runs import work_on_next_run
 from trustee_match.services.errors import NotAllowed
 
 from .conftest import login, post_form
@@ -84,8 +85,12 @@ def test_staff_see_ranker_proposals_with_score_and_reasons(client, people):
     response = post_form(
         client, "/staff/matches/rank", {}, form_path="/staff/matches", follow_redirects=True
     )
-    queue = response.get_data(as_text=True)
-    assert "The ranker proposed 2 matches for 1 open roles" in queue
+    # The button queues a run; a worker process (`flask matches work`) does it.
+    assert "The ranker run is queued" in response.get_data(as_text=True)
+    work_on_next_run()
+    queue = client.get("/staff/matches?state=proposed").get_data(as_text=True)
+    assert "2 new, 0 kept, 0 replaced, 0 withdrawn for roles no longer open" in queue
+    assert "1 open role ranked against 2 volunteers" in queue
     assert "sec@example.org" in queue
     best = _proposals()[0]
     page = client.get(f"/staff/matches/{best.id}").get_data(as_text=True)

@@ -1,7 +1,8 @@
-"""Development only: deliver queued email and run the match schedule without extra commands.
+"""Development only: deliver queued email, run the schedule and do ranker runs without extra
+commands.
 
-In production these are separate processes (`flask outbox work`, and `flask matches tick` from
-cron); `make run` has one process, so a daemon thread does both.
+In production these are separate processes (`flask outbox work`, `flask matches work`, and
+`flask matches tick` from cron); `make run` has one process, so a daemon thread does all three.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ SCHEDULE_EVERY_SECONDS = 60.0
 
 
 def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
-    """Deliver due email every `interval` seconds, and tick matches every minute."""
+    """Every `interval` seconds deliver due email and do a queued ranker run; tick every minute."""
     from .email.worker import backend_for, deliver_due
-    from .matches.schedule import process_due_matches
+    from .matches.schedule import run_schedule
+    from .ranking.runs import work_on_next_run
 
     def loop() -> None:
         last_tick = 0.0
@@ -29,8 +31,9 @@ def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
                 with app.app_context():
                     deliver_due(backend_for(app))
                     if time.monotonic() - last_tick >= SCHEDULE_EVERY_SECONDS:
-                        process_due_matches()
+                        run_schedule()
                         last_tick = time.monotonic()
+                    work_on_next_run()
             except Exception:  # keep the dev server's mail flowing whatever one round did
                 log.exception("development background work failed")
             time.sleep(interval)

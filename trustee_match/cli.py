@@ -1,4 +1,4 @@
-"""Flask commands: `flask seed`, `flask taxonomy`, `flask users`, `flask outbox`."""
+"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ seed_cli = AppGroup("seed", help="Fill the database with demo data.")
 taxonomy_cli = AppGroup("taxonomy", help="The skills and causes vocabularies.")
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
-matches_cli = AppGroup("matches", help="Time-driven steps of matches.")
+matches_cli = AppGroup("matches", help="Time-driven steps of matches, and the ranker.")
 
 
 @taxonomy_cli.command("load")
@@ -51,11 +51,20 @@ def seed_demo_command(
         )
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
-    from .ranking.proposals import propose_with_ranker
+    from .ranking.runs import run_now, run_report
     from .services.accounts import find_user_by_email
+    from .services.errors import ServiceError
 
-    report = propose_with_ranker(find_user_by_email(logins.staff_email), k=3)
-    click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
+    try:
+        run = run_now(find_user_by_email(logins.staff_email), k=3, progress=click.echo)
+    except ServiceError as error:  # a run is already queued: it will propose for these too
+        click.echo(str(error))
+    else:
+        report = run_report(run)
+        if report is None:
+            click.echo(f"The ranker run is {run.state.value}: {run.error or run.progress or ''}")
+        else:
+            click.echo(f"The ranker proposed {report.proposed} matches for staff to review.")
     click.echo("")
     click.echo(f"Demo logins (password for all: {logins.password})")
     click.echo(f"  staff:     {logins.staff_email}")
@@ -120,14 +129,45 @@ def outbox_work(once: bool, interval: float) -> None:
 
 @matches_cli.command("tick")
 def matches_tick() -> None:
-    """Send due reminders, expire lapsed matches, ask for outcomes. Run it from cron."""
-    from .matches.schedule import process_due_matches
+    """Send due reminders, expire lapsed matches, ask for outcomes, queue a ranker run for new
+    needs, prune the ranker's change log. Run it from cron."""
+    from .matches.schedule import run_schedule
 
-    report = process_due_matches()
+    report = run_schedule()
     click.echo(
         f"Reminded {report.reminded}, expired {report.expired}, "
         f"asked for the outcome of {report.outcome_asked} matches."
     )
+    if report.new_needs_queued:
+        click.echo(
+            f"Queued a ranker run for {report.new_needs_queued} new roles "
+            "(`flask matches work` does it)."
+        )
+    click.echo(f"Pruned {report.changes_pruned} old ranker changes.")
+
+
+@matches_cli.command("work")
+@click.option("--once", is_flag=True, help="Do the queued ranker runs, then exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
+def matches_work(once: bool, interval: float) -> None:
+    """Do queued ranker runs ("Ask the ranker", and the tick's runs for new needs) until
+    stopped. Safe to run on several machines: one run at a time, and a run whose worker
+    stopped is taken over when its lease lapses (RANKER_RUN_LEASE_SECONDS)."""
+    import time
+
+    from .ranking.runs import run_report, work_on_next_run
+
+    while True:
+        run = work_on_next_run(progress=click.echo)
+        if run is not None:
+            report = run_report(run)
+            outcome = report.summary() if report is not None else run.error
+            click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
+            continue  # another may be queued: look again at once
+        if once:
+            click.echo("No ranker run is waiting.")
+            return
+        time.sleep(interval)
 
 
 @matches_cli.command("reindex")
@@ -148,12 +188,19 @@ def matches_reindex() -> None:
 
 
 @matches_cli.command("propose")
-@click.option("--k", default=5, show_default=True, help="Proposals per open need.")
-@click.option("--cap", default=3, show_default=True, help="Most needs one volunteer is put to.")
+@click.option(
+    "--k", type=int, help="Proposals per open need [default: RANKER_PROPOSALS_PER_NEED]."
+)
+@click.option(
+    "--cap",
+    type=int,
+    help="Most unreviewed proposals per volunteer [default: MAX_OPEN_PROPOSALS_PER_VOLUNTEER].",
+)
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
-def matches_propose(k: int, cap: int, staff_email: str) -> None:
-    """Ask the ranker for proposals for every open need (staff review them before anything)."""
-    from .ranking.proposals import propose_with_ranker
+def matches_propose(k: int | None, cap: int | None, staff_email: str) -> None:
+    """Refresh the ranker's proposals for every open need, here and now (staff review them
+    before anything); says what changed. The staff page's button queues the same run."""
+    from .ranking.runs import run_now, run_report
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
 
@@ -161,13 +208,20 @@ def matches_propose(k: int, cap: int, staff_email: str) -> None:
     if actor is None:
         raise click.ClickException(f"No account uses {staff_email}.")
     try:
-        report = propose_with_ranker(actor, k=k, cap=cap)
+        run = run_now(actor, k=k, cap=cap, progress=click.echo)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
+    report = run_report(run)
+    if run.error:
+        raise click.ClickException(run.error)
+    if report is None:
+        click.echo("A worker process picked the run up; the staff Matches page shows it.")
+        return
     click.echo(
         f"{report.proposed} proposals for {report.needs} open needs from "
         f"{report.volunteers} volunteers (the cap cost {report.cost_fraction:.1%} of total score)."
     )
+    click.echo(f"Changes: {report.summary()}.")
 
 
 @matches_cli.command("learn")

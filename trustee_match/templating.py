@@ -46,12 +46,20 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_when(value: datetime | None) -> str:
+    """'3 March 2027, 14:05 UTC': a moment, for staff pages."""
+    if value is None:
+        return ""
+    return f"{format_date(value)}, {value:%H:%M} UTC"
+
+
 def income_label(value: IncomeBand | str | None) -> str:
     return INCOME_BAND_LABELS.get(IncomeBand(value), "") if value else "Not given"
 
 
 def install(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["income"] = income_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

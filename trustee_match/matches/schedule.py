@@ -1,4 +1,5 @@
-"""Time-driven steps of a match: reminders, expiry at the deadline, the outcome question."""
+"""Time-driven steps: reminders, expiry at the deadline, the outcome question, and a ranker
+run for needs nobody has been proposed for yet."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Match, MatchState
 from ..models.base import utcnow
+from ..ranking.changes import prune_changes
+from ..ranking.runs import queue_run_for_new_needs
 from ..services.errors import InvalidTransition
 from . import emails
 from .state import move
@@ -21,6 +24,18 @@ class ScheduleReport:
     reminded: int = 0
     expired: int = 0
     outcome_asked: int = 0
+    new_needs_queued: int = 0  # open needs with no match yet, in a ranker run just queued
+    changes_pruned: int = 0  # old rows of the ranker's change log
+
+
+def run_schedule(now: datetime | None = None) -> ScheduleReport:
+    """One tick of the clock (`flask matches tick`, or the development background thread):
+    the due match steps, a ranker run for new needs, and pruning the ranker's change log."""
+    report = process_due_matches(now)
+    run = queue_run_for_new_needs()
+    report.new_needs_queued = len(run.need_ids or ()) if run is not None else 0
+    report.changes_pruned = prune_changes()
+    return report
 
 
 def process_due_matches(now: datetime | None = None) -> ScheduleReport:

@@ -1,7 +1,8 @@
 """The match state machine: making a move safely, and the states in words.
 
 Which moves are legal is the model's own table (`MOVES` in models/match.py), so pages can ask a
-match what it can do. `move()` is the only code that changes a match's state.
+match what it can do. `move()` is the only code that changes a match's state (`try_move()`, its
+twin for batch work, by match id).
 
 Every move is a conditional UPDATE on the state the caller saw, so two people acting at once
 cannot both win: the loser gets a clear error and nothing of theirs is written.
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, update
 from ..extensions import db
 from ..models import Match, MatchState, MatchTransition, User
 from ..models.base import utcnow
+from ..models.match import MOVES
 from ..services.errors import InvalidTransition
 
 S = MatchState
@@ -62,6 +64,36 @@ def record_start(match: Match, actor: User | None, note: str | None = None) -> N
             note=note,
         )
     )
+
+
+def try_move(
+    match_id: int, from_state: MatchState, to: MatchState, actor: User | None, note: str
+) -> bool:
+    """For batch work: move the match if it is still in `from_state`, with its history line.
+
+    Unlike `move()` this rolls nothing back when someone acted first (it returns False), so a
+    batch can carry on with the rest of its transaction.
+    """
+    if to not in MOVES.get(from_state, frozenset()):
+        raise InvalidTransition(f"A {state_label(from_state)} match can't be {state_label(to)}.")
+    result = db.session.execute(
+        update(Match)
+        .where(Match.id == match_id, Match.state == from_state)
+        .values(state=to, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.add(
+        MatchTransition(
+            match_id=match_id,
+            from_state=from_state,
+            to_state=to,
+            actor_id=actor.id if actor else None,
+            note=note,
+        )
+    )
+    return True
 
 
 def move(

@@ -16,6 +16,7 @@ from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition,
 from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker_change import ChangeKind, RankerChange
+from .ranker_run import ACTIVE_RUN_STATES, RankerRun, RunState
 from .ranker_weights import RankerWeights
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
@@ -23,6 +24,7 @@ from .user import User, normalise_email
 from .volunteer import VolunteerProfile, VolunteerSkill, volunteer_causes
 
 __all__ = [
+    "ACTIVE_RUN_STATES",
     "INCOME_BAND_LABELS",
     "LIVE_STATES",
     "OPEN_STATES",
@@ -46,10 +48,12 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "RankerChange",
+    "RankerRun",
     "RankerWeights",
     "RejectReason",
     "Reply",
     "Role",
+    "RunState",
     "Skill",
     "SkillLevel",
     "User",

@@ -1,85 +1,232 @@
-"""Ask the ranker for proposals for every open need, for staff to review.
+"""Ask the ranker: refresh the proposals for open needs, for staff to review.
 
-This module fits `matching/` on the records from records.py, asks it for a capped batch (so
-one star profile is not sent to thirty charities), and stores what it proposes as `proposed`
-matches with their score, breakdown and reasons.
+A run asks the live index for a capped batch and brings the stored proposals in line with it,
+rather than adding to them:
+
+- each open need has at most `k` unreviewed ranker proposals: those still in its top `k` are
+  kept with their fresh score and reasons, the others are withdrawn with a note, and the
+  newcomers are added;
+- ranker proposals for needs that are no longer open (paused, closed, filled, or the charity
+  no longer verified) are withdrawn;
+- no volunteer has more than `cap` unreviewed proposals across all needs, counting the ones
+  made by staff by hand and by the volunteer's own "I'm interested";
+- proposals made by staff or by a volunteer are never touched, and a pair with any other
+  history (rejected, declined, withdrawn...) is never proposed again: a pair has one match.
+
+Each need is refreshed in its own transaction, so a run stopped halfway leaves whole needs
+done, and asking again finishes the rest. proposal_plan.py works out what each need should
+hold; this module writes it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import asdict, dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from matching.index import MatchIndex
+from matching.records import Proposal
 
 from ..extensions import db
-from ..matches.state import record_start
-from ..models import LIVE_STATES, Match, MatchState, User
+from ..matches.state import record_start, try_move
+from ..models import Charity, CharityStatus, Match, MatchState, Need, NeedStatus, User
+from ..models.base import utcnow
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
+from . import proposal_plan as plan
 from .live_index import live_index
+
+S = MatchState
+REPLACED_NOTE = "Replaced by a better-suited candidate when the ranker was asked again"
+NOT_OPEN_NOTE = "Withdrawn when the ranker was asked again: the role is no longer open"
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class RankingReport:
+    """What one run changed; a run stores it as its figures."""
+
     needs: int
     volunteers: int
-    proposed: int
-    cost_fraction: float  # share of total score given up to respect the per-volunteer cap
+    new: int = 0
+    kept: int = 0
+    replaced: int = 0
+    withdrawn: int = 0  # ranker proposals for roles no longer open
+    skipped: int = 0  # needs someone changed at the same moment; asking again refreshes them
+    cost_fraction: float = 0.0  # share of total score given up to respect the per-volunteer cap
 
+    @property
+    def proposed(self) -> int:
+        """The run's needs' unreviewed ranker proposals once it is done."""
+        return self.new + self.kept
 
-def _exclusions(need_ids: list[int], volunteer_ids: list[int]) -> dict[str, set[str]]:
-    """Who must not be proposed for each need: anyone already matched with it in any state
-    (proposed, declined, rejected...), and everyone at their cap of live matches."""
-    excluded: dict[str, set[str]] = defaultdict(set)
-    for need_id, volunteer_id in db.session.execute(
-        select(Match.need_id, Match.volunteer_id).where(Match.need_id.in_(need_ids))
-    ):
-        excluded[str(need_id)].add(str(volunteer_id))
-    cap = current_app.config["MAX_LIVE_MATCHES"]
-    at_cap = {
-        str(vid)
-        for vid, live in db.session.execute(
-            select(Match.volunteer_id, func.count())
-            .where(Match.state.in_(LIVE_STATES), Match.volunteer_id.in_(volunteer_ids))
-            .group_by(Match.volunteer_id)
+    def summary(self) -> str:
+        """What changed, in a line: "12 new, 30 kept, 8 replaced, 2 withdrawn for roles..."."""
+        line = (
+            f"{self.new} new, {self.kept} kept, {self.replaced} replaced, "
+            f"{self.withdrawn} withdrawn for roles no longer open"
         )
-        if live >= cap
-    }
-    return {str(n): excluded[str(n)] | at_cap for n in need_ids}
-
-
-def propose_with_ranker(actor: User, k: int = 5, cap: int = 3) -> RankingReport:
-    """Rank volunteers for every open need and store the top `k` of each as proposals."""
-    if not actor.is_staff:
-        raise NotAllowed("Only staff can ask the ranker for proposals.")
-    index = live_index().get()
-    need_ids = [int(i) for i in index.need_ids()]
-    volunteer_ids = [int(i) for i in index.volunteer_ids()]
-    if not need_ids or not volunteer_ids:
-        return RankingReport(len(need_ids), len(volunteer_ids), 0, 0.0)
-    exclude = _exclusions(need_ids, volunteer_ids)
-    batch = index.propose_batch(
-        [str(n) for n in need_ids], k=k, cap_per_volunteer=cap, exclude=exclude
-    )
-    proposed = 0
-    for need_id, proposals in batch.proposals.items():
-        for proposal in proposals:
-            match = Match(
-                need_id=int(need_id),
-                volunteer_id=int(proposal.volunteer_id),
-                state=MatchState.PROPOSED,
-                source="ranker",
-                score=round(float(proposal.score), 4),
-                reasons=list(proposal.reasons),
-                breakdown={k: v for k, v in proposal.breakdown.items() if v is not None},
+        if self.skipped:
+            line += (
+                f"; {self.skipped} roles skipped because someone changed their matches at the "
+                "same moment (ask again to refresh them)"
             )
-            db.session.add(match)
-            record_start(match, actor, note="Proposed by the ranker")
-            proposed += 1
-    record_audit(actor, "ranker_proposals", "match", None, proposed=proposed, needs=len(need_ids))
+        return line
+
+    def figures(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_figures(cls, figures: dict) -> RankingReport:
+        return cls(**figures)
+
+
+def propose_with_ranker(
+    actor: User | None,
+    k: int = 5,
+    cap: int | None = None,
+    need_ids: Collection[int] | None = None,
+    progress: Progress | None = None,
+) -> RankingReport:
+    """Refresh the ranker's proposals for every open need (or only `need_ids`); commits.
+
+    `actor` is the staff member who asked, or None for the schedule. `cap` defaults to
+    MAX_OPEN_PROPOSALS_PER_VOLUNTEER. `progress` is called inside the transaction that is about
+    to commit, so a worker can record it there, or raise to abandon the run.
+    """
+    if actor is not None and not actor.is_staff:
+        raise NotAllowed("Only staff can ask the ranker for proposals.")
+    cap = cap or current_app.config["MAX_OPEN_PROPOSALS_PER_VOLUNTEER"]
+    say = progress or (lambda message: None)
+    say("Loading the ranker's index")
     db.session.commit()
+    index = live_index().get()
+    withdrawn = _withdraw_where_not_open(actor)
+    open_now = _open_need_ids()
+    asked = None if need_ids is None else set(need_ids)
+    scope = [
+        n for n in map(int, index.need_ids()) if n in open_now and (asked is None or n in asked)
+    ]
+    report = RankingReport(len(scope), index.n_volunteers, withdrawn=withdrawn)
+    if scope and index.n_volunteers:
+        report = _refresh(index, scope, k, cap, actor, say, report)
+    record_audit(actor, "ranker_proposals", "match", None, **report.figures())
+    db.session.commit()
+    return report
+
+
+def _refresh(
+    index: MatchIndex,
+    scope: list[int],
+    k: int,
+    cap: int,
+    actor: User | None,
+    say: Progress,
+    report: RankingReport,
+) -> RankingReport:
+    held, history = plan.matches_of(scope)
+    at_live_cap = {str(v) for v in plan.at_live_cap()}
+    exclude = {n: {str(v) for v in history[n]} | at_live_cap for n in scope}
+    say(f"Ranking {len(scope):,} open roles against {report.volunteers:,} volunteers")
+    db.session.commit()  # no transaction stays open while the batch runs
+    chosen, cost = plan.choose(index, scope, k, cap, exclude, plan.room(cap, held))
+    totals: Counter[str] = Counter()
+    step = max(1, len(scope) // 20)
+    for done, need_id in enumerate(scope, start=1):
+        counts: Counter[str] = Counter()
+        if chosen[need_id] or held[need_id]:
+            try:
+                counts = _refresh_need(need_id, chosen[need_id], held[need_id], actor)
+                db.session.flush()
+            except IntegrityError:  # someone proposed one of these pairs a moment ago
+                db.session.rollback()
+                counts = Counter(skipped=1)
+        if done % step == 0 or done == len(scope):
+            say(f"Saving proposals: {done:,} of {len(scope):,} roles")
+        db.session.commit()
+        totals.update(counts)
     return RankingReport(
-        len(need_ids), len(volunteer_ids), proposed, float(batch.cost_fraction)
+        needs=report.needs,
+        volunteers=report.volunteers,
+        withdrawn=report.withdrawn,
+        cost_fraction=round(float(cost), 4),
+        **totals,
     )
+
+
+def _open_need_ids() -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Need.id)
+            .join(Charity, Need.charity_id == Charity.id)
+            .where(Need.status == NeedStatus.OPEN, Charity.status == CharityStatus.VERIFIED)
+        )
+    )
+
+
+def _withdraw_where_not_open(actor: User | None) -> int:
+    """Withdraw the ranker's unreviewed proposals for needs that are not open; commits."""
+    stale = db.session.scalars(
+        select(Match.id)
+        .join(Need, Match.need_id == Need.id)
+        .join(Charity, Need.charity_id == Charity.id)
+        .where(
+            Match.source == "ranker",
+            Match.state == S.PROPOSED,
+            or_(Need.status != NeedStatus.OPEN, Charity.status != CharityStatus.VERIFIED),
+        )
+    ).all()
+    withdrawn = sum(try_move(i, S.PROPOSED, S.WITHDRAWN, actor, NOT_OPEN_NOTE) for i in stale)
+    db.session.commit()
+    return withdrawn
+
+
+def _scored(proposal: Proposal) -> dict:
+    return {
+        "score": round(float(proposal.score), 4),
+        "reasons": list(proposal.reasons),
+        "breakdown": {name: v for name, v in proposal.breakdown.items() if v is not None},
+    }
+
+
+def _refresh_need(
+    need_id: int, wanted: list[Proposal], held: dict[int, plan.Held], actor: User | None
+) -> Counter[str]:
+    """Bring one need's unreviewed ranker proposals in line with `wanted` (the caller commits).
+    A proposal staff acted on meanwhile is left as it is."""
+    counts: Counter[str] = Counter()
+    fresh = {int(p.volunteer_id): p for p in wanted}
+    for volunteer_id, stored in held.items():
+        proposal = fresh.pop(volunteer_id, None)
+        if proposal is None:
+            counts["replaced"] += try_move(
+                stored.match_id, S.PROPOSED, S.WITHDRAWN, actor, REPLACED_NOTE
+            )
+            continue
+        scored = _scored(proposal)
+        if scored == stored.scored:
+            counts["kept"] += 1  # nothing new to say: no write
+            continue
+        counts["kept"] += db.session.execute(
+            update(Match)
+            .where(Match.id == stored.match_id, Match.state == S.PROPOSED)
+            .values(**scored, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    for proposal in fresh.values():
+        match = Match(
+            need_id=need_id,
+            volunteer_id=int(proposal.volunteer_id),
+            state=S.PROPOSED,
+            source="ranker",
+            **_scored(proposal),
+        )
+        db.session.add(match)
+        record_start(match, actor, note="Proposed by the ranker")
+        counts["new"] += 1
+    return counts

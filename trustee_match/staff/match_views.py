@@ -22,7 +22,7 @@ from ..models import (
     RejectReason,
 )
 from ..models.base import utcnow
-from ..ranking.proposals import propose_with_ranker
+from ..ranking.runs import ask_for_run, latest_run, run_report
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from .blueprint import bp
@@ -73,8 +73,15 @@ def matches() -> str:
         abort(404)
     page = request.args.get("page", 1, type=int)
     results = db.paginate(_matches_query(tab), page=page, per_page=PAGE_SIZE, error_out=False)
+    run = latest_run()
     return render_template(
-        "staff/matches.html", results=results, tab=tab, tabs=TABS, form=ConfirmForm()
+        "staff/matches.html",
+        results=results,
+        tab=tab,
+        tabs=TABS,
+        form=ConfirmForm(),
+        run=run,
+        run_report=run_report(run) if run is not None else None,
     )
 
 
@@ -82,12 +89,16 @@ def matches() -> str:
 def rank() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    report = propose_with_ranker(current_user)
-    flash(
-        f"The ranker proposed {report.proposed} matches for {report.needs} open roles. "
-        "Review them below.",
-        "success",
-    )
+    try:
+        ask_for_run(current_user)
+    except ServiceError as error:
+        flash(str(error), "info")
+    else:
+        flash(
+            "The ranker run is queued. A worker starts it within seconds; this page shows how "
+            "it is going.",
+            "success",
+        )
     return redirect(url_for("staff.matches", state="proposed"))
 
 
