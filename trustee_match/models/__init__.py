@@ -16,7 +16,7 @@ from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition,
 from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker_change import ChangeKind, RankerChange
-from .ranker_weights import RankerWeights
+from .ranker_weights import RankerWeights, WeightsStatus
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -55,6 +55,7 @@ __all__ = [
     "User",
     "VolunteerProfile",
     "VolunteerSkill",
+    "WeightsStatus",
     "charity_causes",
     "need_causes",
     "normalise_email",
