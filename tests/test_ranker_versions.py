@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from matching.signals import DEFAULT_WEIGHTS
 from trustee_match import create_app
@@ -291,6 +292,17 @@ def test_two_staff_approving_at_once_give_one_live_version(app) -> None:
         approve_weights(staff, row)
     assert current_weights() is None
     assert db.session.scalar(select(db.func.count()).select_from(RankerChange)) == 0
+
+
+def test_the_database_refuses_a_second_live_version(app) -> None:
+    _version(FLOORED).status = WeightsStatus.LIVE
+    db.session.commit()
+    db.session.add(
+        RankerWeights(weights=FLOORED, fallback=False, n_labels=80, status=WeightsStatus.LIVE)
+    )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
 
 
 def test_staff_can_set_a_proposed_version_aside(client) -> None:

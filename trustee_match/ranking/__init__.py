@@ -3,6 +3,10 @@
 records.py      database rows as the ranker's plain records, and the skill vocabulary
 proposals.py    "Ask the ranker": capped proposals for every open need, stored for staff
 suggestions.py  the open roles that suit one volunteer, for their dashboard
-learning.py     decisions re-weight the ranker (`RankerWeights` versions, models/
+learning.py     decisions propose new weights (`RankerWeights` versions, models/
                 ranker_weights.py), and how its proposals fare month by month
+safeguards.py   what a version must pass to be approved: enough decisions, beats the live
+                weights on held-back roles, a floor on required skills, place and hours
+preview.py      what a proposed version would change: weights side by side, top fives
+versions.py     approve, set aside, roll back (the only moves that change the live weights)
 """
