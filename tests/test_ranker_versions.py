@@ -226,6 +226,8 @@ def test_learning_again_sets_the_older_proposal_aside(app) -> None:
     assert first.status == WeightsStatus.REJECTED
     assert first.note == f"Replaced by version {second.id} before anyone approved it."
     assert second.status == WeightsStatus.PROPOSED
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.target_id == second.id))
+    assert audit.action == "ranker_weights_proposed" and audit.detail["set_aside"] == [first.id]
     with pytest.raises(InvalidTransition, match="only a proposed version can be approved"):
         approve_weights(staff, first)
 

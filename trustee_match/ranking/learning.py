@@ -86,10 +86,10 @@ def learn_ranker_weights(actor: User, min_labels: int = MIN_DECISIONS) -> Ranker
         row.blocked_reason = too_little
     db.session.add(row)
     db.session.flush()
-    _set_aside_older_proposals(row)
+    replaced = _set_aside_older_proposals(row)
     record_audit(
         actor, "ranker_weights_proposed", "ranker_weights", row.id,
-        n_labels=row.n_labels, blocked=row.blocked_reason,
+        n_labels=row.n_labels, blocked=row.blocked_reason, set_aside=replaced,
     )
     db.session.commit()
     return row
@@ -119,8 +119,9 @@ def _learn_into(row: RankerWeights, breakdowns, labels, groups, live) -> None:
     row.blocked_reason = verdict(row.weights, mine, baseline, baseline_name)
 
 
-def _set_aside_older_proposals(row: RankerWeights) -> None:
+def _set_aside_older_proposals(row: RankerWeights) -> list[int]:
     """One proposal waits for review at a time: the newest, learned from the most decisions."""
+    replaced = []
     older = db.session.scalars(
         select(RankerWeights).where(
             RankerWeights.status == WeightsStatus.PROPOSED, RankerWeights.id != row.id
@@ -130,6 +131,8 @@ def _set_aside_older_proposals(row: RankerWeights) -> None:
         version.status = WeightsStatus.REJECTED
         version.rejected_at = utcnow()
         version.note = f"Replaced by version {row.id} before anyone approved it."
+        replaced.append(version.id)
+    return replaced
 
 
 def current_weights() -> RankerWeights | None:
