@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import str_enum
+
+if TYPE_CHECKING:
+    from .user import User
 
 
 class WeightsStatus(enum.StrEnum):
@@ -78,10 +82,10 @@ class RankerWeights(db.Model):
     )
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    created_by = relationship("User", foreign_keys=[created_by_id])
-    approved_by = relationship("User", foreign_keys=[approved_by_id])
-    retired_by = relationship("User", foreign_keys=[retired_by_id])
-    rejected_by = relationship("User", foreign_keys=[rejected_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    retired_by: Mapped[User | None] = relationship(foreign_keys=[retired_by_id])
+    rejected_by: Mapped[User | None] = relationship(foreign_keys=[rejected_by_id])
 
     @property
     def can_be_approved(self) -> bool:
