@@ -127,6 +127,12 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("POST", "/staff/matches/rank", only("staff", DONE)),
         ("GET", "/staff/ranker", only("staff")),
         ("POST", "/staff/ranker/learn", only("staff", DONE)),
+        # Staff's POST to /learn just above proposed version 1, blocked (too few decisions):
+        # approving it is refused with a message, setting it aside works.
+        ("POST", "/staff/ranker/versions/1/approve", only("staff", DONE)),
+        ("POST", "/staff/ranker/versions/1/set-aside", only("staff", DONE)),
+        ("POST", "/staff/ranker/versions/99/approve", only("staff", MISSING)),
+        ("POST", "/staff/ranker/rollback", only("staff", DONE)),
         ("GET", f"/staff/matches/{pr}", only("staff")),
         ("POST", f"/staff/matches/{pr}/reject", only("staff", DONE)),
         ("GET", "/staff/emails", only("staff")),

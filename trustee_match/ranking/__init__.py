@@ -6,6 +6,10 @@ proposal_plan.py  what a refresh should hold: who is left out, each volunteer's 
                 capped choice
 runs.py         ranker runs: the button queues one, a worker process does it (with a lease)
 suggestions.py  the open roles that suit one volunteer, for their dashboard
-learning.py     decisions re-weight the ranker (`RankerWeights` versions, models/
+learning.py     decisions propose new weights (`RankerWeights` versions, models/
                 ranker_weights.py), and how its proposals fare month by month
+safeguards.py   what a version must pass to be approved: enough decisions, beats the live
+                weights on held-back roles, a floor on required skills, place and hours
+preview.py      what a proposed version would change: weights side by side, top fives
+versions.py     approve, set aside, roll back (the only moves that change the live weights)
 """
