@@ -246,3 +246,27 @@ def test_open_needs_belong_to_verified_charities_and_close_in_the_future(
         assert len(need.desired_skills) <= 3
         assert 3 <= need.hours_per_month <= 12
         assert need.causes
+
+
+def test_charity_names_never_run_out_for_one_cause_and_town(app: Flask) -> None:
+    # The believable names for one cause and town are a few dozen; a national seed asks for
+    # thousands of charities, so the builder must go on finding new names, not loop forever.
+    from trustee_match.seed.builder import DemoBuilder
+
+    builder = DemoBuilder(7, "trustee-demo-2026")
+    names = []
+    for _ in range(400):
+        names.append(builder._charity_name("carers", "Leeds", "Yorkshire and the Humber"))
+        builder.charity_names.add(names[-1])
+    assert len(set(names)) == 400
+
+
+def test_seed_command_takes_the_sizes_asked_for(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["seed", "demo", "--volunteers", "12", "--charities", "4", "--needs", "6"]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(VolunteerProfile)) == 12
+    assert db.session.scalar(select(func.count()).select_from(Charity)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Need)) == 6
+    assert "Volunteers: 12/12" in result.output

@@ -29,7 +29,12 @@ def taxonomy_load() -> None:
 @click.option(
     "--skip-if-seeded", is_flag=True, help="Exit quietly (status 0) if the database has data."
 )
-def seed_demo_command(force: bool, skip_if_seeded: bool) -> None:
+@click.option("--volunteers", default=300, show_default=True, type=click.IntRange(1, 500_000))
+@click.option("--charities", default=60, show_default=True, type=click.IntRange(1, 50_000))
+@click.option("--needs", default=120, show_default=True, type=click.IntRange(0, 100_000))
+def seed_demo_command(
+    force: bool, skip_if_seeded: bool, volunteers: int, charities: int, needs: int
+) -> None:
     """Fill an empty database with believable demo data and print the demo logins."""
     from .seed.demo import is_empty_database, seed_demo
 
@@ -41,7 +46,9 @@ def seed_demo_command(force: bool, skip_if_seeded: bool) -> None:
             "The database is not empty. Run with --force to add demo data anyway."
         )
     try:
-        logins = seed_demo(progress=click.echo)
+        logins = seed_demo(
+            progress=click.echo, volunteers=volunteers, charities=charities, needs=needs
+        )
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
     from .ranking.proposals import propose_with_ranker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,15 @@ from ..models import (
 )
 from . import fragments as f
 from . import texts
+
+_NAME_TRIES = 12
+_AREAS = ("North", "South", "East", "West", "Central")
+
+
+def _ordinal(n: int) -> str:
+    """'' for the first round of area names, then ' 2', ' 3'... so names never run out."""
+    rounds = (n - 1) // len(_AREAS)
+    return "" if rounds == 0 else f" {rounds + 1}"
 
 
 def _slugify(text: str) -> str:
@@ -182,6 +192,19 @@ class DemoBuilder:
                 self.regulator_numbers.add(number)
                 return number
 
+    def _charity_name(self, cause_slug: str, town: str, region: str) -> str:
+        """A name no other charity has. The pool of believable names for one cause and town is
+        small, so after a few clashes the name gains a part of town, as real branches do."""
+        for _ in range(_NAME_TRIES):
+            name = texts.charity_name(self.rng, cause_slug=cause_slug, town=town, region=region)
+            if name not in self.charity_names:
+                return name
+        for area in itertools.count(1):
+            candidate = f"{name} ({town} {_AREAS[(area - 1) % len(_AREAS)]}{_ordinal(area)})"
+            if candidate not in self.charity_names:
+                return candidate
+        raise AssertionError("unreachable")
+
     def charity(
         self, status: CharityStatus, staff: User, registered: bool = True, **fixed
     ) -> Charity:
@@ -193,9 +216,7 @@ class DemoBuilder:
         # The cause listed first on the charity (by taxonomy order) is the one its name is about.
         positions = list(self.causes)
         cause_slugs = sorted(cause_slugs, key=positions.index)
-        name = fixed.get("name")
-        while name is None or name in self.charity_names:
-            name = texts.charity_name(rng, cause_slug=cause_slugs[0], town=town, region=region)
+        name = fixed.get("name") or self._charity_name(cause_slugs[0], town, region)
         self.charity_names.add(name)
         income = fixed.get("income") or rng.choices(list(IncomeBand), weights=(35, 40, 20, 5))[0]
         if not registered:

@@ -34,6 +34,11 @@ class DemoLogins:
     password: str = DEMO_PASSWORD
 
 
+def _report_every(total: int, batch: int = BATCH) -> int:
+    """A progress line about every 5% of a big seed, every batch of a small one."""
+    return max(batch, (total // 20) // batch * batch)
+
+
 def is_empty_database() -> bool:
     """True when no user account exists yet (the taxonomy alone does not count)."""
     return db.session.scalar(select(User.id).limit(1)) is None
@@ -130,7 +135,8 @@ def _seed_volunteers(
         done = index + 1
         if done % BATCH == 0 or done == total:
             db.session.commit()
-            progress(f"Volunteers: {done}/{total}")
+            if done % _report_every(total) == 0 or done == total:
+                progress(f"Volunteers: {done}/{total}")
 
 
 def _charity_plan(builder: DemoBuilder, total: int) -> list[tuple[CharityStatus, bool]]:
@@ -175,7 +181,8 @@ def _seed_charities(
         rows.append(builder.charity(status, staff, registered))
         if len(rows) % 25 == 0:
             db.session.commit()
-            progress(f"Charities: {len(rows)}/{total}")
+            if len(rows) % _report_every(total, 25) == 0:
+                progress(f"Charities: {len(rows)}/{total}")
     db.session.commit()
     progress(f"Charities: {len(rows)}/{total}")
     return rows
@@ -215,6 +222,7 @@ def _seed_needs(
         builder.need(charity, builder.need_status(charity))
         if index % 50 == 0:
             db.session.commit()
-            progress(f"Needs: {index}/{total}")
+            if index % _report_every(total, 50) == 0:
+                progress(f"Needs: {index}/{total}")
     db.session.commit()
     progress(f"Needs: {total}/{total}")
