@@ -8,6 +8,9 @@ from sqlalchemy import event
 
 from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match
+from trustee_match.models import ChangeKind, Match, MatchState, Reply
+from trustee_match.models.base import utcnow
+from trustee_match.ranking.changes import record_change
 
 from .conftest import login
 from .factories import (
@@ -63,3 +66,40 @@ def test_match_lists_do_not_query_per_row(app, client):
     before = _queries_for(staff_client, path)
     add_matches(4)
     assert _queries_for(staff_client, path) == before
+
+
+def test_a_needs_candidates_page_does_not_query_per_candidate(app, client):
+    staff = StaffFactory()
+    need = NeedFactory(title="Data trustee")
+    other = NeedFactory(title="Another role")
+
+    def add_volunteers(n: int) -> None:
+        for i in range(n):
+            volunteer = VolunteerFactory()
+            if i % 2:  # some with flags: a bounced email, a declined introduction
+                volunteer.email_bounced_at = utcnow()
+                db.session.add(
+                    Match(
+                        need=other,
+                        volunteer=volunteer,
+                        state=MatchState.DECLINED,
+                        volunteer_reply=Reply.DECLINED,
+                    )
+                )
+            db.session.add(Match(need=need, volunteer=volunteer, state=MatchState.PROPOSED))
+            record_change(ChangeKind.VOLUNTEER, volunteer.id)
+        db.session.commit()
+
+    def counted(expected_candidates: int) -> int:
+        path = f"/staff/needs/{need.id}/candidates"
+        html = client.get(path).get_data(as_text=True)  # applies the new changes first
+        assert html.count('class="card candidate"') == expected_candidates
+        return _queries_for(client, path)
+
+    # Sync at every read, so each counted request does the same (empty) sync.
+    app.config["RANKER_SYNC_SECONDS"] = 0
+    add_volunteers(1)
+    login(client, staff.email)
+    one = counted(1)
+    add_volunteers(9)
+    assert counted(10) == one

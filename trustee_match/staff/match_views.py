@@ -11,15 +11,16 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
-from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RejectReason
+from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RejectReason, User
 from ..models.base import utcnow
 from ..ranking.proposals import propose_with_ranker
-from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
+from ..services.volunteer_search import volunteer_search
 from .blueprint import bp
-from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
+from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm, VolunteerSearchForm
 
 PAGE_SIZE = 50
+SEARCH_PAGE_SIZE = 20
 TABS = [
     ("proposed", "To review"),
     ("awaiting_replies", "Waiting for replies"),
@@ -83,8 +84,18 @@ def rank() -> Response:
 
 
 @bp.route("/matches/new", methods=["GET", "POST"])
-def propose() -> str | Response:
-    form = ProposeMatchForm()
+def propose() -> tuple[str, int] | Response:
+    """Propose by hand: search for a volunteer (GET), choose one and a role (POST)."""
+    search = VolunteerSearchForm(request.args)
+    searched = bool(search.q.data) and search.validate()
+    page = request.args.get("page", 1, type=int)
+    results = db.paginate(
+        volunteer_search(search.q.data if searched else ""),
+        page=page,
+        per_page=SEARCH_PAGE_SIZE,
+        error_out=False,
+    )
+    form = ProposeMatchForm(need_id=request.args.get("need_id", type=int))
     needs = db.session.scalars(
         select(Need)
         .where(Need.status == NeedStatus.OPEN)
@@ -93,20 +104,28 @@ def propose() -> str | Response:
     ).all()
     form.need_id.choices = [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
     if form.validate_on_submit():
-        volunteer = find_user_by_email(form.volunteer_email.data)
+        volunteer = db.session.get(User, form.volunteer_id.data)
         if volunteer is None:
-            form.volunteer_email.errors.append("No account uses that email address.")
+            form.volunteer_id.errors.append("Choose a volunteer from the search results.")
         else:
             try:
                 match = propose_match(
                     current_user, db.session.get(Need, form.need_id.data), volunteer
                 )
             except ServiceError as error:
-                form.volunteer_email.errors.append(str(error))
+                form.volunteer_id.errors.append(str(error))
             else:
                 flash("Match proposed. Review and approve it when ready.", "success")
                 return redirect(url_for("staff.match", match_id=match.id))
-    return render_template("staff/propose_match.html", form=form)
+    page_html = render_template(
+        "staff/propose_match.html",
+        form=form,
+        search=search,
+        results=results,
+        searched=searched,
+        search_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+    return page_html, 400 if search.errors else 200
 
 
 @bp.route("/matches/<int:match_id>")

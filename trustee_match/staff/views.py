@@ -53,9 +53,13 @@ def charities() -> str:
 @bp.route("/charities/<int:charity_id>")
 def charity(charity_id: int) -> str:
     charity = db.get_or_404(Charity, charity_id)
+    needs = db.session.scalars(
+        select(Need).where(Need.charity_id == charity.id).order_by(Need.created_at.desc())
+    ).all()
     return render_template(
         "staff/charity.html",
         charity=charity,
+        needs=needs,
         reject_form=RejectCharityForm(),
         verify_form=ConfirmForm(),
     )
