@@ -8,7 +8,7 @@ it names in a fixed number of queries, however many are shown.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -91,7 +91,7 @@ class CandidateList:
 def candidates_for(need: Need, filters: CandidateFilters, k: int = PAGE_SIZES[0]) -> CandidateList:
     """The live top `k` candidates for a need who pass the filters: those who can meet what the
     role asks first, in the ranker's order, then those who can't, each with why."""
-    proposals = _ranked(need, filters, k)
+    proposals = _ranked(need, filters, k if LIBRARY_JUDGES_FEASIBILITY else _deeper(k))
     if not proposals:
         return CandidateList(need=need, k=k)
     ids = [int(p.volunteer_id) for p in proposals]
@@ -128,7 +128,7 @@ def candidates_for(need: Need, filters: CandidateFilters, k: int = PAGE_SIZES[0]
         )
     # A stable sort: the ranker's order within each group.
     candidates.sort(key=lambda c: not c.feasible)
-    return CandidateList(need=need, k=k, candidates=candidates)
+    return CandidateList(need=need, k=k, candidates=candidates[:k])
 
 
 class ProposedNotApproved(ServiceError):
@@ -250,19 +250,30 @@ def _matches_with(need_id: int, ids: Collection[int]) -> dict[int, tuple[int, Ma
 def _feasibility(
     proposal: Proposal, need: Need, profile: VolunteerProfile
 ) -> tuple[bool, list[str]]:
-    """Whether the candidate can meet what the role asks, and if not, why in plain words.
-    The ranker says so itself when it can (`Proposal.feasible`, `Proposal.blockers`)."""
-    if hasattr(proposal, "feasible"):
+    """Whether the candidate can meet what the role asks, and if not, why in plain words:
+    the ranker's own judgement (`Proposal.feasible`, `Proposal.blockers`) when it gives one."""
+    if LIBRARY_JUDGES_FEASIBILITY:
         feasible = bool(getattr(proposal, "feasible", True))
         return feasible, [] if feasible else list(getattr(proposal, "blockers", None) or [])
     blockers = _place_and_hours_blockers(need, profile)
     return not blockers, blockers
 
 
+# REMOVE from here to the end once `matching.Proposal` carries `feasible` and `blockers`
+# (branch wip-matching), with the two uses of LIBRARY_JUDGES_FEASIBILITY above: a stand-in
+# for the library's hard-need check, covering place and hours only.
+LIBRARY_JUDGES_FEASIBILITY = any(f.name == "feasible" for f in fields(Proposal))
+
+
+def _deeper(k: int) -> int:
+    """Without the library's check, the ranker may put people who can't meet the role above
+    those who can: look further down its list so that those who can come first."""
+    return min(3 * k, k + 200)
+
+
 def _place_and_hours_blockers(need: Need, profile: VolunteerProfile) -> list[str]:
-    """REMOVE when `matching.Proposal` carries `feasible` and `blockers` (branch wip-matching):
-    a stand-in for the library's hard-need check, covering place and hours only. Unknown
-    (a missing region or hours) is never a blocker."""
+    """Why this volunteer can't meet the role's place or hours, if they can't. Unknown (a
+    missing region or hours) is never a blocker."""
     blockers = []
     need_region, their_region = need.region, profile.region
     elsewhere = bool(
