@@ -115,7 +115,8 @@ def candidates_for(need: Need, filters: CandidateFilters, k: int = PAGE_SIZES[0]
                 headline=profile.headline,
                 region=profile.region,
                 score=float(proposal.score),
-                reasons=list(proposal.reasons),
+                # The library opens the reasons with the blockers; they are shown apart.
+                reasons=[r for r in proposal.reasons if r not in blockers],
                 feasible=feasible,
                 blockers=blockers,
                 live_matches=live,
@@ -251,15 +252,16 @@ def _feasibility(
     proposal: Proposal, need: Need, profile: VolunteerProfile
 ) -> tuple[bool, list[str]]:
     """Whether the candidate can meet what the role asks, and if not, why in plain words:
-    the ranker's own judgement (`Proposal.feasible`, `Proposal.blockers`) when it gives one."""
+    the ranker's own judgement (`Proposal.feasible`, `Proposal.why_not`) when it gives one."""
     if LIBRARY_JUDGES_FEASIBILITY:
         feasible = bool(getattr(proposal, "feasible", True))
-        return feasible, [] if feasible else list(getattr(proposal, "blockers", None) or [])
+        why_not = getattr(proposal, "why_not", None) or getattr(proposal, "blockers", None)
+        return feasible, [] if feasible else list(why_not or [])
     blockers = _place_and_hours_blockers(need, profile)
     return not blockers, blockers
 
 
-# REMOVE from here to the end once `matching.Proposal` carries `feasible` and `blockers`
+# REMOVE from here to the end once `matching.Proposal` carries `feasible` and `why_not`
 # (branch wip-matching), with the two uses of LIBRARY_JUDGES_FEASIBILITY above: a stand-in
 # for the library's hard-need check, covering place and hours only.
 LIBRARY_JUDGES_FEASIBILITY = any(f.name == "feasible" for f in fields(Proposal))
