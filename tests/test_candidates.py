@@ -140,7 +140,9 @@ def test_someone_who_cannot_attend_in_person_is_shown_after_everyone_who_can(sta
     marked = dict(cards(cannot))
     assert sorted(marked) == ["Nia Faraway", "Sol Short"]
     assert "Can't attend in person: lives in the North West" in marked["Nia Faraway"]
-    assert "Offers 2 hours a month; the role asks for 6" in marked["Sol Short"]
+    assert re.search(
+        r"Offers (2|two) hours a month; the role asks for (6|six)", marked["Sol Short"]
+    )
     # Nia's skills score her above most who can come, yet she is listed after all of them.
     order = names(page)
     assert order[-2:] == [name for name in order if name in marked]
