@@ -103,3 +103,15 @@ def test_a_huge_or_nul_byte_search_is_refused_plainly(staff_client, query):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and "Grace Hopper" not in page
+
+
+def test_coming_from_a_roles_candidates_the_role_is_already_chosen(staff_client):
+    named("Grace Hopper")
+    need = NeedFactory(title="Digital trustee")
+    NeedFactory(title="Treasurer")
+    page = staff_client.get(f"/staff/matches/new?q=grace&need_id={need.id}").get_data(as_text=True)
+    roles = re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]+)</option>', page)
+    assert [title.split(" (")[0] for _, title in roles] == ["Digital trustee"]
+    assert "Choose a different role" in page
+    everyone = staff_client.get("/staff/matches/new?q=grace").get_data(as_text=True)
+    assert "Treasurer" in everyone and "Digital trustee" in everyone

@@ -33,8 +33,10 @@ def volunteer_search(term: str) -> Select:
     if not term:
         return query.where(false())
     like = _like(term)
-    has_skill = VolunteerProfile.skills.any(
-        VolunteerSkill.skill.has(func.lower(Skill.name).like(like, escape="\\"))
+    # Uncorrelated, so the database finds the few matching skills' holders once, not per row.
+    skill_ids = select(Skill.id).where(func.lower(Skill.name).like(like, escape="\\"))
+    has_skill = VolunteerProfile.id.in_(
+        select(VolunteerSkill.profile_id).where(VolunteerSkill.skill_id.in_(skill_ids))
     )
     return query.where(
         or_(

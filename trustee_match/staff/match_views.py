@@ -83,6 +83,18 @@ def rank() -> Response:
     return redirect(url_for("staff.matches", state="proposed"))
 
 
+def _role_choices(need_id: int | None) -> list[tuple[int, str]]:
+    """The open roles to choose from: only the one staff came from (the candidates page), if
+    it is open, else all of them."""
+    query = select(Need).where(Need.status == NeedStatus.OPEN).options(selectinload(Need.charity))
+    if need_id is not None:
+        one = db.session.scalars(query.where(Need.id == need_id)).all()
+        if one:
+            return [(n.id, f"{n.title} ({n.charity.name})") for n in one]
+    needs = db.session.scalars(query.order_by(Need.title)).all()
+    return [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
+
+
 @bp.route("/matches/new", methods=["GET", "POST"])
 def propose() -> tuple[str, int] | Response:
     """Propose by hand: search for a volunteer (GET), choose one and a role (POST)."""
@@ -95,14 +107,10 @@ def propose() -> tuple[str, int] | Response:
         per_page=SEARCH_PAGE_SIZE,
         error_out=False,
     )
-    form = ProposeMatchForm(need_id=request.args.get("need_id", type=int))
-    needs = db.session.scalars(
-        select(Need)
-        .where(Need.status == NeedStatus.OPEN)
-        .options(selectinload(Need.charity))
-        .order_by(Need.title)
-    ).all()
-    form.need_id.choices = [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
+    chosen_need = request.args.get("need_id", type=int)
+    form = ProposeMatchForm(need_id=chosen_need)
+    if results.items or request.method == "POST":
+        form.need_id.choices = _role_choices(chosen_need)
     if form.validate_on_submit():
         volunteer = db.session.get(User, form.volunteer_id.data)
         if volunteer is None:
@@ -124,6 +132,7 @@ def propose() -> tuple[str, int] | Response:
         results=results,
         searched=searched,
         search_args={k: v for k, v in request.args.items() if k != "page"},
+        one_role=chosen_need is not None and len(form.need_id.choices or []) == 1,
     )
     return page_html, 400 if search.errors else 200
 
