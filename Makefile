@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install test-tools db lint format clean
+.PHONY: run test install test-tools db lint format clean bench-ranker
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,18 @@ test-tools:
 	  fi; \
 	done
 
-## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite).
+## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite), one pytest
+## worker per core (pytest-xdist); each worker has its own database. `make test WORKERS=0` runs
+## them in one process.
+WORKERS ?= auto
 test: install test-tools
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
+
+## The ranker in the product at 20,000 volunteers on the local PostgreSQL (its own database,
+## BENCH_DATABASE_URL, default trustee_bench; seeded on first run, ~5 min). Last line: JSON.
+bench-ranker: install
+	$(BIN)/python tools/bench_ranker.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
-from werkzeug.security import generate_password_hash
 
 from trustee_match.extensions import db
 from trustee_match.models import (
@@ -25,10 +24,9 @@ from trustee_match.models import (
     VolunteerSkill,
 )
 from trustee_match.models.base import utcnow
+from trustee_match.passwords import hash_password
 
 from .conftest import PASSWORD
-
-_PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
 class _Base(SQLAlchemyModelFactory):
@@ -44,7 +42,7 @@ class UserFactory(_Base):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     role = Role.VOLUNTEER
-    password_hash = _PASSWORD_HASH
+    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
     email_verified_at = factory.LazyFunction(utcnow)
     active = True
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,60 @@ def test_matching_imports_nothing_of_the_app_flask_or_sqlalchemy():
         if name.split(".")[0] in forbidden
     }
     assert found == set()
+
+
+# `x.state == ...`, `x.status.value in (...)`, `state != ...`: a template deciding by state.
+STATE_TEST = re.compile(r"([\w.]*\b(?:state|status))(?:\.value)?\s*(?:==|!=|not\s+in\b|in\b)")
+# Each allowed comparison, with why it is showing rather than deciding.
+ALLOWED_STATE_TESTS = {
+    # The link service's verdict (LinkStatus): the page picks the words for each answer.
+    ("respond/page.html", "view.status"),
+}
+
+
+def state_tests_in_templates() -> list[tuple[str, str, str]]:
+    """(template, subject, line) for every state or status comparison in a template."""
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")) + sorted(
+        (ROOT / "templates").rglob("*.txt")
+    ):
+        name = str(path.relative_to(ROOT / "templates"))
+        for line in path.read_text().splitlines():
+            found += [(name, m.group(1), line.strip()) for m in STATE_TEST.finditer(line)]
+    return found
+
+
+def test_the_state_test_pattern_finds_state_logic_and_not_tabs():
+    for line in (
+        "{% if match.state.value == 'proposed' %}",
+        "{% if need.status.value in ('draft', 'paused') %}",
+        "{% if m.state == 'withdrawn' %}",
+        "{% if charity.status.value != 'verified' %}",
+        "{% if need.status not in closed %}",
+    ):
+        assert STATE_TEST.search(line), line
+    for line in ("{% if tab == value %}", "{{ status_tag(match.state.value) }}"):
+        assert not STATE_TEST.search(line), line
+
+
+def test_templates_ask_the_models_instead_of_comparing_states():
+    found = state_tests_in_templates()
+    assert found, "the respond page's allowed comparisons should be found"
+    unexplained = [
+        f"{name}: {line}"
+        for name, subject, line in found
+        if (name, subject) not in ALLOWED_STATE_TESTS
+    ]
+    assert unexplained == []
+
+
+def test_every_relationship_is_typed():
+    untyped = [
+        f"{path.name}:{node.lineno}"
+        for path in (ROOT / APP / "models").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", "") == "relationship"
+    ]
+    assert untyped == [], "write `name: Mapped[...] = relationship(...)`"

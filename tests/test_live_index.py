@@ -39,7 +39,7 @@ SYNC = 0.2  # seconds: short, so the tests wait little
 
 @pytest.fixture
 def fast_sync(app: Flask) -> Flask:
-    app.config["RANKER_SYNC_SECONDS"] = SYNC
+    app.config["RANKER_SYNC_SECONDS"] = SYNC * 2
     return app
 
 
@@ -48,7 +48,7 @@ def other_process(app: Flask, config_class):
     """A second app on the same database, standing in for another web or worker process:
     `other_process(fn)` runs fn in its app context."""
     other = create_app(config_class)
-    other.config["RANKER_SYNC_SECONDS"] = SYNC
+    other.config["RANKER_SYNC_SECONDS"] = SYNC * 2  # it looks at the log every SYNC seconds
 
     def ask(fn):
         with other.app_context():
@@ -263,7 +263,7 @@ def test_a_change_reaches_a_separate_os_process_within_the_bound(app: Flask) -> 
         child.kill()
         child.wait()
     assert result["needs"] == 0
-    assert result["seconds"] <= bound + 0.5
+    assert result["seconds"] <= bound
     assert result["built_once"]
 
 

@@ -1,4 +1,4 @@
-"""List pages load their rows in a fixed number of queries, however many rows there are."""
+"""Pages load what they show in a fixed number of queries, however many rows there are."""
 
 from __future__ import annotations
 
@@ -6,19 +6,33 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from trustee_match.email import queue_email
 from trustee_match.extensions import db
-from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import ChangeKind, Match, MatchState, Reply
+from trustee_match.matches.actions import approve_match, propose_match, record_reply
+from trustee_match.models import (
+    Cause,
+    ChangeKind,
+    Charity,
+    Match,
+    MatchState,
+    MatchTransition,
+    Need,
+    Reply,
+    Skill,
+    User,
+)
 from trustee_match.models.base import utcnow
 from trustee_match.ranking.changes import record_change
 
-from .conftest import login
+from .conftest import link_in, login, outbox_for
 from .factories import (
     CharityFactory,
     CharityUserFactory,
     NeedFactory,
     StaffFactory,
     VolunteerFactory,
+    give_skills,
+    need_skills,
 )
 
 
@@ -66,6 +80,148 @@ def test_match_lists_do_not_query_per_row(app, client):
     before = _queries_for(staff_client, path)
     add_matches(4)
     assert _queries_for(staff_client, path) == before
+
+
+# Detail pages: one record and everything it shows. Each page is built twice, with 1 and with
+# 10 of each thing it lists (members, transitions, emails, skills, causes), and must take the
+# same number of queries both times.
+SIZES = (1, 10)
+
+
+def _some(model, n: int) -> list:
+    found = list(db.session.scalars(db.select(model).order_by(model.id).limit(n)))
+    assert len(found) == n
+    return found
+
+
+def _charity_with_members(n: int) -> Charity:
+    charity = CharityFactory()
+    for _ in range(n):
+        CharityUserFactory(charity=charity)
+    return charity
+
+
+def _need_with(n: int, charity: Charity | None = None) -> Need:
+    """An open need with n required and n desired skills and n causes."""
+    need = NeedFactory(charity=charity or _charity_with_members(n))
+    skills = _some(Skill, 2 * n)
+    need_skills(
+        need, required=tuple(s.slug for s in skills[:n]), desired=tuple(s.slug for s in skills[n:])
+    )
+    need.causes = _some(Cause, n)
+    db.session.commit()
+    return need
+
+
+def _volunteer_with(n: int) -> User:
+    """A volunteer with n skills and n causes."""
+    volunteer = VolunteerFactory()
+    give_skills(volunteer.volunteer_profile, *(s.slug for s in _some(Skill, n)))
+    volunteer.volunteer_profile.causes = _some(Cause, n)
+    db.session.commit()
+    return volunteer
+
+
+def _approved(n: int, *, charity: Charity | None = None, volunteer: User | None = None) -> Match:
+    """A match waiting for replies: its need at a charity of n members, so n + 1 emails."""
+    staff = StaffFactory()
+    need = _need_with(n, charity)
+    match = propose_match(staff, need, volunteer or _volunteer_with(n))
+    approve_match(staff, match)
+    return match
+
+
+def _introduced(n: int, **kwargs) -> Match:
+    match = _approved(n, **kwargs)
+    record_reply(match.volunteer, match, Reply.ACCEPTED)
+    record_reply(match.need.charity.members[0].user, match, Reply.ACCEPTED)
+    assert match.state == MatchState.INTRODUCED
+    return match
+
+
+def _with_history(match: Match, n: int) -> Match:
+    """n more history lines, each by a different staff member, and n more emails."""
+    for i in range(n):
+        db.session.add(
+            MatchTransition(
+                match_id=match.id,
+                from_state=match.state,
+                to_state=match.state,
+                actor_id=StaffFactory().id,
+                note=f"Called both sides ({i})",
+            )
+        )
+        queue_email(
+            "match_withdrawn",
+            VolunteerFactory(),
+            subject="Update",
+            match_id=match.id,
+            name="Alex",
+            match=match,
+            need=match.need,
+            charity=match.need.charity,
+            profile=match.volunteer.volunteer_profile,
+            side="volunteer",
+            links={},
+            dashboard="http://127.0.0.1:5000/volunteer/",
+        )
+    db.session.commit()
+    return match
+
+
+def _counts(client, paths: list[str]) -> list[int]:
+    return [_queries_for(client, path) for path in paths]
+
+
+def _logged_in(app, email: str):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def test_the_staff_match_page_queries_the_same_for_1_or_10_members_transitions_emails(app):
+    staff = StaffFactory()
+    paths = [f"/staff/matches/{_with_history(_introduced(n), n).id}" for n in SIZES]
+    few, many = _counts(_logged_in(app, staff.email), paths)
+    assert few == many, f"{few} queries with 1 of each, {many} with 10"
+
+
+def test_the_staff_charity_page_queries_the_same_for_1_or_10_members(app):
+    staff = StaffFactory()
+    paths = [f"/staff/charities/{_charity_with_members(n).id}" for n in SIZES]
+    few, many = _counts(_logged_in(app, staff.email), paths)
+    assert few == many, f"{few} queries with 1 member, {many} with 10"
+
+
+def test_the_volunteer_match_and_need_pages_query_the_same_for_1_or_10(app):
+    volunteer = VolunteerFactory()
+    matches = [_introduced(n, volunteer=volunteer) for n in SIZES]
+    client = _logged_in(app, volunteer.email)
+    few, many = _counts(client, [f"/volunteer/matches/{m.id}" for m in matches])
+    assert few == many, f"match page: {few} queries with 1 contact and skill, {many} with 10"
+    few, many = _counts(client, [f"/volunteer/needs/{_need_with(n).id}" for n in SIZES])
+    assert few == many, f"need page: {few} queries with 1 skill and cause, {many} with 10"
+
+
+def test_the_charity_match_and_need_pages_query_the_same_for_1_or_10(app):
+    charity = _charity_with_members(3)
+    matches = [_introduced(n, charity=charity) for n in SIZES]
+    client = _logged_in(app, charity.members[0].user.email)
+    few, many = _counts(client, [f"/charity/matches/{m.id}" for m in matches])
+    assert few == many, f"match page: {few} queries with 1 skill and cause, {many} with 10"
+    few, many = _counts(client, [f"/charity/needs/{m.need_id}" for m in matches])
+    assert few == many, f"need page: {few} queries with 1 skill and cause, {many} with 10"
+
+
+def test_the_respond_page_queries_the_same_for_1_or_10_charity_members(client):
+    paths = []
+    for n in SIZES:
+        match = _approved(n)
+        member = match.need.charity.members[-1].user
+        [message] = [m for m in outbox_for(member.email) if m.kind == "match_proposed"]
+        paths.append(link_in(message, f"/respond/{match.id}/accept/"))
+    few, many = _counts(client, paths)
+    assert few == many, f"{few} queries with 1 member, {many} with 10"
 
 
 def test_a_needs_candidates_page_does_not_query_per_candidate(app, client):

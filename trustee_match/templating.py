@@ -56,9 +56,10 @@ def install(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from .matches.state import state_label
+    from .matches.state import closed_note, state_label
 
     app.jinja_env.globals["state_label"] = state_label
+    app.jinja_env.globals["closed_note"] = closed_note
 
     @app.context_processor
     def globals_() -> dict:

@@ -1,48 +1,41 @@
-"""Every kind of email the app sends, rendered with plausible context for contract tests.
+"""Every kind of email the app sends, queued by the app's own code from real rows.
 
-The kinds are discovered from templates/email/ at run time (each `<kind>.txt` with a matching
-`<kind>.html`), so an email added later is covered without touching these tests. Templates ask
-for context nobody here can know in advance; names are guessed from their shape, and objects
-are stand-ins answering any attribute. If a template still cannot render, the email is built
-by hand with a realistic body, so its KIND is still sent through SendGrid's validation.
+The kinds are discovered from templates/email/ (each `<kind>.txt` with a matching `<kind>.html`).
+For each kind a sender below makes the app send it as a user's step would: a sign-up, a reset
+request, staff verifying a charity, a match moving on. The templates render with the context the
+app really passes, under StrictUndefined, so a syntax error, a misspelt name or an attribute the
+rows don't have makes the test fail instead of leaving a gap in the email. A kind added to
+templates/email/ without a sender here fails loudly too.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from flask import current_app
-from jinja2 import meta
+from trustee_match.services.matches import approve_match, propose_match
 
-from trustee_match.email import queue_email
 from trustee_match.extensions import db
-from trustee_match.models import OutboxMessage
+from trustee_match.models import CharityStatus, Match, OutboxMessage, User
+from trustee_match.services import accounts, charities
+from trustee_match.services import match_emails as sends
+
+from ..conftest import PASSWORD
+from ..factories import (
+    CharityFactory,
+    CharityUserFactory,
+    NeedFactory,
+    StaffFactory,
+    VolunteerFactory,
+    give_skills,
+    need_skills,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
-
-_WORDS = {
-    "name": "Priya Shah",
-    "display_name": "Priya Shah",
-    "first_name": "Priya",
-    "contact_name": "Sam Okafor",
-    "title": "Digital trustee",
-    "headline": "Head of data at a housing association",
-    "email": "priya.shah@example.org",
-    "phone": "07700 900123",
-    "town": "Leeds",
-    "region": "Yorkshire and the Humber",
-    "reason": "The role has been filled by someone else.",
-    "description": "Help our board make good decisions about technology and data.",
-    "label": "Open",
-    "state": "proposed",
-    "status": "open",
-    "place": "Leeds",
-    "side": "volunteer",
-}
-_DATE_ENDINGS = ("date", "_at", "_on", "_by", "deadline", "until")
 
 
 def email_kinds() -> list[str]:
@@ -54,91 +47,96 @@ def email_kinds() -> list[str]:
     )
 
 
-class StandIn:
-    """Any model object a template reaches into: `match.need.charity.name` renders sensibly."""
+@dataclass(frozen=True)
+class Rows:
+    """The people and the match the emails are about."""
 
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("_"):
-            raise AttributeError(attr)
-        if self._name.endswith("links"):  # links.accept, links.decline: URLs
-            return guess(f"{attr}_link")
-        return guess(attr)
-
-    def __iter__(self):
-        return iter([StandIn("data_strategy"), StandIn("cyber_security")])
-
-    def __len__(self) -> int:
-        return 2
-
-    def __str__(self) -> str:
-        return self._name.replace("_", " ").capitalize()
+    volunteer: User
+    staff: User
+    match: Match
 
 
-def guess(name: str) -> Any:
-    """A plausible value for a context name or attribute, from the name alone."""
-    if name in _WORDS:
-        return _WORDS[name]
-    if name.endswith(("link", "url", "dashboard")):
-        return f"{current_app.config['SERVER_BASE_URL']}/example/{name}/abc123"
-    if name.endswith(_DATE_ENDINGS):
-        return date.today() + timedelta(days=14)
-    if name in ("hours", "days") or name.endswith(("_hours", "_days", "_month", "count")):
-        return 14
-    if name.endswith("id"):
-        return 42
-    return StandIn(name)
+def _rows(volunteer_email: str) -> Rows:
+    """A volunteer with skills, a charity with two members, an open need and an approved match.
+
+    Approving the match is the app's own step and sends the proposal emails.
+    """
+    volunteer = VolunteerFactory(email=volunteer_email)
+    volunteer.volunteer_profile.display_name = "Priya Shah"
+    give_skills(volunteer.volunteer_profile, "cybersecurity", "data-protection")
+    charity = CharityFactory()
+    CharityUserFactory(charity=charity)
+    CharityUserFactory(charity=charity)
+    need = NeedFactory(charity=charity)
+    need_skills(need, required=("cybersecurity",), desired=("data-protection",))
+    staff = StaffFactory()
+    reasons = ["Has 1 of 1 required skills: cybersecurity", "Can attend remotely"]
+    proposed = propose_match(staff, need, volunteer, reasons=reasons)
+    approve_match(staff, proposed)
+    return Rows(volunteer=volunteer, staff=staff, match=proposed)
 
 
-def plausible_context(kind: str) -> dict[str, Any]:
-    """A value for every name the templates of `kind` use without defining."""
+def _pending_charity_with_a_member():
+    charity = CharityFactory(status=CharityStatus.PENDING, verified_at=None)
+    CharityUserFactory(charity=charity)
+    return charity
+
+
+# What makes the app send each kind. The proposal went out when _rows approved the match.
+SENDERS: dict[str, Callable[[Rows], object]] = {
+    "verify_email": lambda rows: accounts.register_volunteer(
+        display_name="Sam Lee", email="sam.lee@example.org", password=PASSWORD
+    ),
+    "reset_password": lambda rows: accounts.request_password_reset(rows.volunteer.email),
+    "charity_verified": lambda rows: charities.verify_charity(
+        rows.staff, _pending_charity_with_a_member()
+    ),
+    "charity_rejected": lambda rows: charities.reject_charity(
+        rows.staff, _pending_charity_with_a_member(), "We could not find it on the register."
+    ),
+    "match_proposed": lambda rows: None,
+    "match_reminder": lambda rows: sends.send_reminder(rows.match),
+    "match_introduction": lambda rows: sends.send_introduction(rows.match),
+    "match_declined": lambda rows: (
+        sends.send_declined(rows.match, sends.VOLUNTEER),
+        sends.send_declined(rows.match, sends.CHARITY),
+    ),
+    "match_expired": lambda rows: sends.send_expired(rows.match),
+    "match_withdrawn": lambda rows: sends.send_withdrawn(
+        rows.match, (sends.VOLUNTEER, sends.CHARITY)
+    ),
+    "match_outcome_question": lambda rows: sends.send_outcome_question(rows.match),
+}
+
+
+@contextmanager
+def strict_templates() -> Iterator[None]:
+    """Render with StrictUndefined: using a name or attribute that isn't there raises."""
     env = current_app.jinja_env
-    names: set[str] = set()
-    # The partials too: a name used only inside an included `_button.html` is still needed.
-    for path in [TEMPLATES / f"{kind}.txt", TEMPLATES / f"{kind}.html", *TEMPLATES.glob("_*")]:
-        names |= meta.find_undeclared_variables(env.parse(path.read_text()))
-    names -= {"site_name", "base_url", "subject"}  # queue_email provides these
-    names -= set(env.globals)
-    return {name: guess(name) for name in sorted(names)}
+    lenient, env.undefined = env.undefined, jinja2.StrictUndefined
+    try:
+        yield
+    finally:
+        env.undefined = lenient
 
 
-def queue_every_kind(to: str) -> tuple[list[OutboxMessage], list[str]]:
-    """Queue one email of each kind to `to` and commit; also return the kinds built by hand.
+def queue_every_kind(volunteer_email: str) -> list[OutboxMessage]:
+    """Make the app queue every kind of email (to each side of a match), commit, return them.
 
     Rendered outside any request, as `flask matches tick` and other commands render theirs.
     """
-    messages, by_hand = [], []
-    for kind in email_kinds():
-        subject = f"{kind.replace('_', ' ').capitalize()} - TrusteeMatch"
-        try:
-            context = plausible_context(kind)
-            message = queue_email(kind, to, subject=subject, to_name="Priya Shah", **context)
-        except (jinja2.TemplateError, TypeError, AttributeError, ValueError):
-            message = _by_hand(kind, to, subject)
-            by_hand.append(kind)
-        messages.append(message)
-    db.session.commit()
-    return messages, by_hand
-
-
-def _by_hand(kind: str, to: str, subject: str) -> OutboxMessage:
-    link = f"{current_app.config['SERVER_BASE_URL']}/volunteer/matches/42"
-    message = OutboxMessage(
-        kind=kind,
-        to_email=to,
-        to_name="Priya Shah",
-        subject=subject,
-        text_body=(
-            "Hello Priya,\n\nThere is news about your introduction to Riverside Community "
-            f"Trust. See it here:\n\n{link}\n\n--\nTrusteeMatch"
-        ),
-        html_body=(
-            "<!doctype html><html><body><p>Hello Priya,</p><p>There is news about your "
-            f'introduction to Riverside Community Trust.</p><p><a href="{link}">See it</a></p>'
-            "</body></html>"
-        ),
-    )
-    db.session.add(message)
-    return message
+    kinds = email_kinds()
+    missing = sorted(set(kinds) - set(SENDERS))
+    if missing:
+        raise LookupError(
+            f"email kinds with templates but no sender in tests/email/emails.py: {missing}"
+        )
+    with strict_templates():
+        rows = _rows(volunteer_email)
+        for kind in kinds:
+            SENDERS[kind](rows)
+        db.session.commit()
+    messages = list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
+    sent_kinds = {m.kind for m in messages}
+    assert sent_kinds == set(kinds), f"kinds the senders did not send: {set(kinds) - sent_kinds}"
+    return messages

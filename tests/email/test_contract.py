@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 
 from trustee_match.email.backends import DeliveryError, OutgoingEmail
@@ -38,29 +39,54 @@ def test_the_app_has_emails_to_check():
 
 
 def test_every_kind_of_email_is_accepted_by_sendgrids_mail_api(app, prism_url):
-    messages, by_hand = queue_every_kind("priya.shah@example.org")
+    messages = queue_every_kind("priya.shah@example.org")
     backend = _backend(prism_url)
 
     answers = {m.kind: backend.send(OutgoingEmail.from_row(m)).status_code for m in messages}
 
-    print(f"\nemail kinds sent to the SendGrid mock: {sorted(answers)}; built by hand: {by_hand}")
+    print(f"\nemail kinds sent to the SendGrid mock: {sorted(answers)}")
     assert answers == dict.fromkeys(email_kinds(), 202)
 
 
-def test_a_kind_whose_template_cannot_render_is_still_sent_by_hand(app, prism_url, monkeypatch):
-    monkeypatch.setattr(emails, "plausible_context", lambda kind: {})  # a template we can't guess
+def test_every_email_greets_its_reader_and_names_the_charity_or_the_site(app):
+    messages = queue_every_kind("priya.shah@example.org")
 
-    messages, by_hand = emails.queue_every_kind("priya.shah@example.org")
+    for message in messages:
+        assert message.text_body.lstrip().startswith("Hello "), message.kind
+        assert "TrusteeMatch" in message.text_body, message.kind
+        assert "<html" in message.html_body, message.kind
+    volunteer_emails = [m for m in messages if m.to_email == "priya.shah@example.org"]
+    assert "Hello Priya Shah," in volunteer_emails[0].text_body
 
-    assert by_hand, "every template rendered without context: nothing built by hand"
-    assert sorted(m.kind for m in messages) == email_kinds()
-    backend = _backend(prism_url)
-    assert {backend.send(OutgoingEmail.from_row(m)).status_code for m in messages} == {202}
+
+BROKEN_TEMPLATES = {
+    "a syntax error": "{% if side == 'volunteer' %}Hello {{ name }}",
+    "a misspelt attribute": "Hello {{ name }}, about {{ need.titel }}",
+    "a name the app does not pass": "Hello {{ name }}, see {{ dashbord }}",
+    "an unknown filter": "Reply by {{ match.replies_due_at | no_such_filter }}",
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_TEMPLATES.values(), ids=BROKEN_TEMPLATES.keys())
+def test_a_broken_email_template_fails_the_contract_test(app, broken):
+    app.jinja_env.loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader({"email/match_reminder.txt": broken}), app.jinja_env.loader]
+    )
+
+    with pytest.raises(jinja2.TemplateError):
+        queue_every_kind("priya.shah@example.org")
+
+
+def test_a_new_kind_of_email_without_a_sender_fails_loudly(app, monkeypatch):
+    monkeypatch.setattr(emails, "email_kinds", lambda: [*email_kinds(), "match_paused"])
+
+    with pytest.raises(LookupError, match="match_paused"):
+        emails.queue_every_kind("priya.shah@example.org")
 
 
 def test_every_kind_of_email_is_sent_by_the_worker(app, prism_url):
     use_sendgrid(app, prism_url)
-    messages, _ = queue_every_kind("priya.shah@example.org")
+    messages = queue_every_kind("priya.shah@example.org")
 
     counts = deliver_due(_backend(prism_url))
 

@@ -12,10 +12,11 @@ from trustee_match import create_app
 from trustee_match.email.backends import LocalMailboxBackend
 from trustee_match.email.retry import RetryPolicy
 from trustee_match.email.sendgrid_backend import SendGridBackend
-from trustee_match.email.worker import backend_for, claim_next, deliver_due, failed_messages
+from trustee_match.email.worker import backend_for, claim_next, deliver_due
 from trustee_match.extensions import db
 from trustee_match.models import OutboxMessage, OutboxStatus
 from trustee_match.models.base import utcnow
+from trustee_match.services.outbox_admin import messages_with_status
 
 from .conftest import free_port, use_sendgrid
 from .relay import ACCEPT_THEN_TIMEOUT
@@ -79,7 +80,7 @@ def test_a_refused_email_is_parked_at_once_with_the_reason(app, relay, status):
     row = _row(outbox_id)
     assert (counts.failed, row.status, row.attempts) == (1, OutboxStatus.FAILED, 1)
     assert row.last_error.startswith(f"SendGrid answered {status}")
-    assert failed_messages() == [row]
+    assert messages_with_status(OutboxStatus.FAILED) == [row]
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503])

@@ -12,7 +12,6 @@ from matching.synthetic import make_labelled_pairs, make_needs, make_volunteers
 
 VOLS = make_volunteers(150, 3)
 NEEDS = make_needs(12, 4)
-INDEX = MatchIndex().fit(VOLS, NEEDS)
 NEED = NeedRecord(
     "leeds", title="Digital trustee", description="Security help for a domestic abuse charity",
     skills_required=("cybersecurity", "data protection", "risk", "cloud"),
@@ -23,6 +22,12 @@ STAR = VolunteerRecord(
     skills=("cyber security", "risk"), causes=("Domestic abuse",), region="York",
     remote_ok=True, hours_per_month=8, board_experience=True,
 )
+
+
+@pytest.fixture(scope="module")
+def shared_index():
+    """One fitted index for the tests that only read it; a test that changes one fits its own."""
+    return MatchIndex().fit(VOLS, NEEDS)
 
 
 def _score(index, need, vol_id):
@@ -67,17 +72,17 @@ def test_more_hours_never_lower_the_score(i, h1, h2):
 
 @settings(max_examples=20, deadline=None)
 @given(st.integers(0, 11), st.sets(st.integers(0, 149), max_size=40))
-def test_scores_in_range_deterministic_and_excluded_never_appear(j, excluded):
+def test_scores_in_range_deterministic_and_excluded_never_appear(shared_index, j, excluded):
     exclude = {VOLS[i].id for i in excluded}
-    first = INDEX.top_volunteers(NEEDS[j].id, k=20, exclude=exclude)
-    again = INDEX.top_volunteers(NEEDS[j].id, k=20, exclude=exclude)
+    first = shared_index.top_volunteers(NEEDS[j].id, k=20, exclude=exclude)
+    again = shared_index.top_volunteers(NEEDS[j].id, k=20, exclude=exclude)
     assert [(p.volunteer_id, p.score) for p in first] == [(p.volunteer_id, p.score) for p in again]
     assert all(0 <= p.score <= 1 for p in first)
     assert not exclude & {p.volunteer_id for p in first}
 
 
-def test_capped_batch_never_exceeds_cap_and_reports_cost():
-    result = INDEX.propose_batch(k=5, cap_per_volunteer=1)
+def test_capped_batch_never_exceeds_cap_and_reports_cost(shared_index):
+    result = shared_index.propose_batch(k=5, cap_per_volunteer=1)
     counts = {}
     for props in result.proposals.values():
         assert len(props) <= 5
@@ -108,7 +113,7 @@ def test_remove_and_top_needs_both_directions():
     assert len(needs) == 3 and NEEDS[0].id not in {p.need_id for p in needs}
 
 
-def test_bad_input_gives_sensible_results():
+def test_bad_input_gives_sensible_results(shared_index):
     odd = [
         VolunteerRecord("empty"),
         VolunteerRecord("big", bio="governance " * 100_000),
@@ -122,7 +127,7 @@ def test_bad_input_gives_sensible_results():
     empty = MatchIndex().fit([], [NeedRecord("n", title="treasurer")])
     assert empty.top_volunteers("n") == []
     with pytest.raises(KeyError):
-        INDEX.top_volunteers("no-such-need")
+        shared_index.top_volunteers("no-such-need")
     with pytest.raises(RuntimeError):
         MatchIndex().top_volunteers("n")
 
@@ -137,5 +142,6 @@ def test_learner_beats_default_weights_on_held_out_labels(tmp_path):
     assert loaded.weights_ == pytest.approx(learner.weights_) and loaded.version == "1"
     few = WeightLearner().fit(b[:10], y[:10], g[:10])
     assert few.fallback_ and few.weights_["text"] == pytest.approx(0.35)
-    INDEX.set_weights(learner.weights_)
-    assert np.isfinite([p.score for p in INDEX.top_volunteers(NEEDS[0].id)]).all()
+    index = MatchIndex().fit(VOLS, NEEDS)
+    index.set_weights(learner.weights_)
+    assert np.isfinite([p.score for p in index.top_volunteers(NEEDS[0].id)]).all()

@@ -7,13 +7,24 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..matches.pages import handle_match_action, render_match_page, with_list_details
+from ..matches.pages import (
+    handle_match_action,
+    render_match_page,
+    with_list_details,
+    with_page_details,
+)
 from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
-from ..permissions import can_edit_need, require_role
+from ..permissions import can_edit_need, can_view_match, matches_visible_to, require_role
 from ..services import taxonomy
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
-from ..services.needs import NeedFields, change_need_status, create_need, update_need
+from ..services.needs import (
+    NeedFields,
+    change_need_status,
+    create_need,
+    update_need,
+    with_need_details,
+)
 from .forms import CharityProfileForm, NeedForm, NeedStatusForm
 
 bp = Blueprint("charity", __name__)
@@ -28,7 +39,7 @@ def _my_charity() -> Charity:
 
 
 def _my_need(need_id: int) -> Need:
-    need = db.get_or_404(Need, need_id)
+    need = db.one_or_404(db.select(Need).where(Need.id == need_id).options(*with_need_details()))
     # Another charity's need is simply not found: its existence is not ours to reveal.
     if not can_edit_need(current_user, need):
         abort(404)
@@ -193,16 +204,9 @@ def need_status(need_id: int) -> Response:
     return redirect(url_for("charity.need", need_id=need.id))
 
 
-# A charity sees matches for its own needs once staff have approved them.
-_HIDDEN_FROM_CHARITY = (MatchState.PROPOSED, MatchState.REJECTED)
-
-
 def _charity_matches():
-    return (
-        db.select(Match)
-        .join(Match.need)
-        .where(Need.charity_id == _my_charity().id, Match.state.notin_(_HIDDEN_FROM_CHARITY))
-    )
+    _my_charity()  # a charity account without its charity has no matches page
+    return db.select(Match).where(matches_visible_to(current_user))
 
 
 @bp.route("/matches")
@@ -214,8 +218,11 @@ def matches() -> str:
 
 
 def _our_match(match_id: int) -> Match:
-    match = db.session.scalar(_charity_matches().where(Match.id == match_id))
-    if match is None:
+    _my_charity()
+    match = db.session.scalar(
+        db.select(Match).where(Match.id == match_id).options(*with_page_details())
+    )
+    if match is None or not can_view_match(current_user, match):
         abort(404)
     return match
 

@@ -217,15 +217,3 @@ def _compare_and_set(
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
-
-
-def failed_messages(limit: int = 200) -> list[OutboxMessage]:
-    """Emails parked as failed, newest first: for staff to see (and act on) by hand."""
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.FAILED)
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        )
-    )

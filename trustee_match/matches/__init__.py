@@ -11,7 +11,7 @@ except `pages.py`, which holds view helpers for the match page volunteers and ch
     schedule.py  the clock: reminders, expiry at the deadline, the outcome question
     pages.py     the side's match page and its buttons (volunteer and charity blueprints)
 
-Which moves are legal is the model's own table (`Match.MOVES` in models/match.py), so pages
+Which moves are legal is the model's own table (`MOVES` in models/match.py), so pages
 can ask a match `can_be_withdrawn` without repeating it.
 
 Staff approve a match, in order:

@@ -136,7 +136,7 @@ def withdraw_match(actor: User, match: Match, note: str = "") -> None:
     side = side_of(actor, match)
     if not actor.is_staff and side is None:
         raise NotAllowed("Only staff or the people in this match can withdraw it.")
-    if match.state not in OPEN_STATES:
+    if not match.can_be_withdrawn:
         raise InvalidTransition(f"This match is already {state_label(match.state)}.")
     told_sides = {VOLUNTEER, CHARITY} - {side} if match.state != S.PROPOSED else set()
     move(match, S.WITHDRAWN, actor, note=note.strip() or None)
@@ -171,12 +171,12 @@ def record_reply(actor: User, match: Match, reply: Reply) -> ReplyOutcome:
     if side is None:
         raise NotAllowed("Only the people in this match can answer for it.")
     reply_col = Match.volunteer_reply if side == VOLUNTEER else Match.charity_reply
-    current = match.volunteer_reply if side == VOLUNTEER else match.charity_reply
+    current = match.reply_of(side)
     if current == reply:
         return ReplyOutcome.ALREADY
     if current is not None:
         raise InvalidTransition(f"You have already {current.value} this introduction.")
-    if match.state != S.AWAITING_REPLIES:
+    if not match.awaiting_replies:
         raise InvalidTransition(
             f"This match is {state_label(match.state)}, so it can't be answered."
         )
@@ -207,8 +207,7 @@ def record_reply(actor: User, match: Match, reply: Reply) -> ReplyOutcome:
     if result.rowcount != 1:
         db.session.rollback()
         db.session.refresh(match)
-        now = match.volunteer_reply if side == VOLUNTEER else match.charity_reply
-        if now == reply:
+        if match.reply_of(side) == reply:
             return ReplyOutcome.ALREADY
         raise InvalidTransition(f"This match is now {state_label(match.state)}.")
     _retire_links(match, users=[actor] if side == VOLUNTEER else _member_users(match))
@@ -240,6 +239,10 @@ def record_outcome(actor: User, match: Match, outcome: LinkAction) -> ReplyOutco
         raise NotAllowed("Only the people in this match can report how it went.")
     target = {LinkAction.APPOINTED: S.APPOINTED, LinkAction.NOT_PROCEEDING: S.NOT_PROCEEDING}
     if outcome == LinkAction.STILL_TALKING:
+        if not match.can_report_outcome:
+            raise InvalidTransition(
+                f"This match is {state_label(match.state)}, so there is no outcome to report."
+            )
         record_audit(actor, "match_still_talking", "match", match.id)
         db.session.commit()
         return ReplyOutcome.RECORDED

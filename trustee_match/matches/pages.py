@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 
-from ..models import Match, Need, Reply, User
-from ..permissions import can_view_match_contacts
+from ..models import Charity, CharityMember, Match, Need, NeedSkill, Reply, User, VolunteerProfile
+from ..permissions import can_act_on_match, can_view_match_contacts
 from ..services.errors import ServiceError
 from .actions import ReplyOutcome, record_outcome, record_reply, withdraw_match
 from .links import LinkAction
@@ -70,12 +70,26 @@ def with_list_details():
     )
 
 
+def with_page_details():
+    """Loader options for one match's page, either side's: the need with its skills and the
+    charity's contacts, the volunteer's profile with skills and causes, in a fixed few queries."""
+    need = joinedload(Match.need)
+    profile = joinedload(Match.volunteer).joinedload(User.volunteer_profile)
+    return (
+        need.joinedload(Need.charity).selectinload(Charity.members).joinedload(CharityMember.user),
+        need.selectinload(Need.skill_links).joinedload(NeedSkill.skill),
+        profile.selectinload(VolunteerProfile.skills),
+        profile.selectinload(VolunteerProfile.causes),
+    )
+
+
 def render_match_page(match: Match, template: str) -> str:
     """A side's view of one match; contacts only once both accepted."""
     return render_template(
         template,
         match=match,
         form=MatchActionForm(),
+        can_act=can_act_on_match(current_user, match),
         show_contacts=can_view_match_contacts(current_user, match),
     )
 

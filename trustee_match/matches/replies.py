@@ -41,15 +41,14 @@ class LinkView:
 
 def _already(match: Match, side: str, action: LinkAction) -> bool:
     if action in _REPLY_FOR:
-        mine = match.volunteer_reply if side == "volunteer" else match.charity_reply
-        return mine == _REPLY_FOR[action]
+        return match.reply_of(side) == _REPLY_FOR[action]
     return action in _STATE_FOR and match.state == _STATE_FOR[action]
 
 
 def _open_for(match: Match, action: LinkAction) -> bool:
     if action in REPLY_ACTIONS:
-        return match.state == MatchState.AWAITING_REPLIES
-    return match.state == MatchState.INTRODUCED
+        return match.awaiting_replies
+    return match.can_report_outcome
 
 
 def inspect_link(match_id: int, action_name: str, signed: str) -> LinkView:

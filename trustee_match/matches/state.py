@@ -1,4 +1,7 @@
-"""The match state machine: which moves are legal, and making one safely.
+"""The match state machine: making a move safely, and the states in words.
+
+Which moves are legal is the model's own table (`MOVES` in models/match.py), so pages can ask a
+match what it can do. `move()` is the only code that changes a match's state.
 
 Every move is a conditional UPDATE on the state the caller saw, so two people acting at once
 cannot both win: the loser gets a clear error and nothing of theirs is written.
@@ -16,12 +19,6 @@ from ..models.base import utcnow
 from ..services.errors import InvalidTransition
 
 S = MatchState
-ALLOWED: dict[MatchState, frozenset[MatchState]] = {
-    S.PROPOSED: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN}),
-    S.APPROVED: frozenset({S.AWAITING_REPLIES, S.WITHDRAWN}),
-    S.AWAITING_REPLIES: frozenset({S.INTRODUCED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
-    S.INTRODUCED: frozenset({S.APPOINTED, S.NOT_PROCEEDING, S.WITHDRAWN}),
-}
 
 STATE_LABELS = {
     S.PROPOSED: "proposed",
@@ -37,13 +34,21 @@ STATE_LABELS = {
 }
 
 
+# What else to tell someone whose emailed link came after the match ended this way.
+CLOSED_NOTES = {
+    S.WITHDRAWN: "It was withdrawn, so no reply is needed.",
+    S.EXPIRED: "The time to reply has passed.",
+}
+
+
 def state_label(state: MatchState) -> str:
     """The state in words a person would use."""
     return STATE_LABELS[state]
 
 
-def can_move(match: Match, to: MatchState) -> bool:
-    return to in ALLOWED.get(match.state, frozenset())
+def closed_note(state: MatchState) -> str:
+    """A sentence on why a match in this state needs no answer now, or ""."""
+    return CLOSED_NOTES.get(state, "")
 
 
 def record_start(match: Match, actor: User | None, note: str | None = None) -> None:
@@ -73,7 +78,7 @@ def move(
     `where` adds conditions that must also hold in the database at the moment of the UPDATE.
     """
     from_state = match.state
-    if not can_move(match, to):
+    if not match.can_move_to(to):
         db.session.rollback()
         raise InvalidTransition(
             f"This match is {state_label(from_state)}, so it can't be {state_label(to)} now."

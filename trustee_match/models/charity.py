@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import CharityStatus, IncomeBand, str_enum
+
+if TYPE_CHECKING:
+    from .need import Need
+    from .taxonomy import Cause
+    from .user import User
 
 charity_causes = Table(
     "charity_causes",
@@ -40,14 +46,34 @@ class Charity(db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    members = relationship("CharityMember", back_populates="charity", cascade="all, delete-orphan")
-    causes = relationship("Cause", secondary=charity_causes, order_by="Cause.position")
-    needs = relationship("Need", back_populates="charity", cascade="all, delete-orphan")
-    verified_by = relationship("User", foreign_keys=[verified_by_id])
+    members: Mapped[list[CharityMember]] = relationship(
+        back_populates="charity", cascade="all, delete-orphan"
+    )
+    causes: Mapped[list[Cause]] = relationship(secondary=charity_causes, order_by="Cause.position")
+    needs: Mapped[list[Need]] = relationship(back_populates="charity", cascade="all, delete-orphan")
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
     @property
     def is_verified(self) -> bool:
         return self.status == CharityStatus.VERIFIED
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for staff to verify it (or not)."""
+        return self.status == CharityStatus.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == CharityStatus.REJECTED
+
+    @property
+    def can_be_verified(self) -> bool:
+        """Staff may verify a pending charity, or one they turned down before."""
+        return not self.is_verified
+
+    @property
+    def can_be_rejected(self) -> bool:
+        return self.is_pending
 
     @property
     def place(self) -> str:
@@ -65,5 +91,5 @@ class CharityMember(db.Model):
     job_title: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    charity = relationship("Charity", back_populates="members")
-    user = relationship("User", back_populates="memberships")
+    charity: Mapped[Charity] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(back_populates="memberships")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import str_enum
+
+if TYPE_CHECKING:
+    from .need import Need
+    from .user import User
 
 
 class MatchState(enum.StrEnum):
@@ -26,10 +31,19 @@ class MatchState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-LIVE_STATES = frozenset({MatchState.APPROVED, MatchState.AWAITING_REPLIES})
-OPEN_STATES = frozenset(
-    {MatchState.PROPOSED, MatchState.APPROVED, MatchState.AWAITING_REPLIES, MatchState.INTRODUCED}
-)
+_S = MatchState
+# The legal moves: where each state may go next. matches/state.py makes a move safely; pages
+# ask a match what it can do (`can_be_withdrawn`, ...) instead of repeating this table.
+MOVES: dict[MatchState, frozenset[MatchState]] = {
+    _S.PROPOSED: frozenset({_S.APPROVED, _S.REJECTED, _S.WITHDRAWN}),
+    _S.APPROVED: frozenset({_S.AWAITING_REPLIES, _S.WITHDRAWN}),
+    _S.AWAITING_REPLIES: frozenset({_S.INTRODUCED, _S.DECLINED, _S.EXPIRED, _S.WITHDRAWN}),
+    _S.INTRODUCED: frozenset({_S.APPOINTED, _S.NOT_PROCEEDING, _S.WITHDRAWN}),
+}
+# Counted against a volunteer's cap of matches waiting for replies.
+LIVE_STATES = frozenset({_S.APPROVED, _S.AWAITING_REPLIES})
+# Not yet ended: staff or either side may still withdraw.
+OPEN_STATES = frozenset(state for state, moves in MOVES.items() if _S.WITHDRAWN in moves)
 
 
 class Reply(enum.StrEnum):
@@ -79,15 +93,50 @@ class Match(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    need = relationship("Need")
-    volunteer = relationship("User", foreign_keys=[volunteer_id])
+    need: Mapped[Need] = relationship()
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     transitions: Mapped[list[MatchTransition]] = relationship(
         back_populates="match", order_by="MatchTransition.id", cascade="all, delete-orphan"
     )
 
+    def can_move_to(self, state: MatchState) -> bool:
+        """Whether `state` is a legal next move from this match's state."""
+        return state in MOVES.get(self.state, frozenset())
+
     @property
-    def is_live(self) -> bool:
-        return self.state in LIVE_STATES
+    def is_open(self) -> bool:
+        """Not yet ended (proposed, approved, waiting for replies or introduced)."""
+        return self.state in OPEN_STATES
+
+    @property
+    def can_be_approved(self) -> bool:
+        return self.can_move_to(MatchState.APPROVED)
+
+    @property
+    def can_be_rejected(self) -> bool:
+        return self.can_move_to(MatchState.REJECTED)
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.can_move_to(MatchState.WITHDRAWN)
+
+    @property
+    def awaiting_replies(self) -> bool:
+        """Emails are out and the sides' answers are due."""
+        return self.state == MatchState.AWAITING_REPLIES
+
+    @property
+    def can_report_outcome(self) -> bool:
+        """Introduced: either side may now say appointed, not going ahead, or still talking."""
+        return self.can_move_to(MatchState.APPOINTED)
+
+    def reply_of(self, side: str) -> Reply | None:
+        """The answer of one side ("volunteer" or "charity"), if given."""
+        return self.volunteer_reply if side == "volunteer" else self.charity_reply
+
+    def awaiting_reply_from(self, side: str) -> bool:
+        """Whether this side still has to accept or decline."""
+        return self.awaiting_replies and self.reply_of(side) is None
 
 
 class MatchTransition(db.Model):
@@ -101,5 +150,5 @@ class MatchTransition(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    match = relationship("Match", back_populates="transitions")
-    actor = relationship("User")
+    match: Mapped[Match] = relationship(back_populates="transitions")
+    actor: Mapped[User | None] = relationship()

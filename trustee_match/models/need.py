@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,12 +12,28 @@ from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import NeedStatus, str_enum
 
+if TYPE_CHECKING:
+    from .charity import Charity
+    from .taxonomy import Cause, Skill
+
 need_causes = Table(
     "need_causes",
     db.metadata,
     Column("need_id", ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True),
     Column("cause_id", ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+_N = NeedStatus
+# What a charity can do to its need: the statuses each action may start from, and where it goes.
+NEED_ACTIONS: dict[str, tuple[frozenset[NeedStatus], NeedStatus]] = {
+    "publish": (frozenset({_N.DRAFT, _N.PAUSED}), _N.OPEN),
+    "pause": (frozenset({_N.OPEN}), _N.PAUSED),
+    "close": (frozenset({_N.DRAFT, _N.OPEN, _N.PAUSED}), _N.CLOSED),
+    "mark_filled": (frozenset({_N.OPEN, _N.PAUSED}), _N.FILLED),
+}
+# Finished: no more edits, no more matches.
+ENDED_STATUSES = frozenset({_N.CLOSED, _N.FILLED})
 
 
 class Need(db.Model):
@@ -40,18 +57,33 @@ class Need(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    charity = relationship("Charity", back_populates="needs")
+    charity: Mapped[Charity] = relationship(back_populates="needs")
     skill_links: Mapped[list[NeedSkill]] = relationship(
         back_populates="need", cascade="all, delete-orphan", order_by="NeedSkill.skill_id"
     )
-    causes = relationship("Cause", secondary=need_causes, order_by="Cause.position")
+    causes: Mapped[list[Cause]] = relationship(secondary=need_causes, order_by="Cause.position")
 
     @property
-    def required_skills(self) -> list:
+    def allowed_actions(self) -> frozenset[str]:
+        """The actions (publish, pause, close, mark_filled) open to this need now."""
+        return frozenset(
+            action for action, (sources, _) in NEED_ACTIONS.items() if self.status in sources
+        )
+
+    @property
+    def can_be_edited(self) -> bool:
+        return self.status not in ENDED_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == NeedStatus.DRAFT
+
+    @property
+    def required_skills(self) -> list[Skill]:
         return [link.skill for link in self.skill_links if link.required]
 
     @property
-    def desired_skills(self) -> list:
+    def desired_skills(self) -> list[Skill]:
         return [link.skill for link in self.skill_links if not link.required]
 
     @property
@@ -68,5 +100,5 @@ class NeedSkill(db.Model):
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
     required: Mapped[bool] = mapped_column(default=True)
 
-    need = relationship("Need", back_populates="skill_links")
-    skill = relationship("Skill", lazy="joined")
+    need: Mapped[Need] = relationship(back_populates="skill_links")
+    skill: Mapped[Skill] = relationship(lazy="joined")

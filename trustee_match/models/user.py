@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..passwords import hash_password, verify_password
 from .base import UTCDateTime, utcnow
 from .enums import Role, str_enum
+
+if TYPE_CHECKING:
+    from .charity import Charity, CharityMember
+    from .volunteer import VolunteerProfile
 
 
 def new_session_token() -> str:
@@ -40,10 +45,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    volunteer_profile = relationship(
-        "VolunteerProfile", back_populates="user", uselist=False, cascade="all, delete-orphan"
+    volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
     )
-    memberships = relationship("CharityMember", back_populates="user")
+    memberships: Mapped[list[CharityMember]] = relationship(back_populates="user")
 
     @validates("email")
     def _normalise_email(self, _key: str, value: str) -> str:
@@ -61,11 +66,11 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
-        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and verify_password(self.password_hash, password)
 
     @property
     def is_staff(self) -> bool:
@@ -80,7 +85,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.CHARITY
 
     @property
-    def charity(self):
+    def charity(self) -> Charity | None:
         """The charity this member belongs to (charity accounts have exactly one)."""
         return self.memberships[0].charity if self.memberships else None
 

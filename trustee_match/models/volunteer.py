@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import BoardExperience, SkillLevel, str_enum
+
+if TYPE_CHECKING:
+    from .taxonomy import Cause, Skill
+    from .user import User
 
 volunteer_causes = Table(
     "volunteer_causes",
@@ -38,11 +43,13 @@ class VolunteerProfile(db.Model):
     available: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    user = relationship("User", back_populates="volunteer_profile")
+    user: Mapped[User] = relationship(back_populates="volunteer_profile")
     skills: Mapped[list[VolunteerSkill]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", order_by="VolunteerSkill.skill_id"
     )
-    causes = relationship("Cause", secondary=volunteer_causes, order_by="Cause.position")
+    causes: Mapped[list[Cause]] = relationship(
+        secondary=volunteer_causes, order_by="Cause.position"
+    )
 
     @property
     def first_name(self) -> str:
@@ -52,12 +59,6 @@ class VolunteerProfile(db.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.headline and self.skills and self.hours_per_month and self.region)
-
-    def level_for(self, skill_id: int) -> SkillLevel | None:
-        for entry in self.skills:
-            if entry.skill_id == skill_id:
-                return entry.level
-        return None
 
 
 class VolunteerSkill(db.Model):
@@ -71,5 +72,5 @@ class VolunteerSkill(db.Model):
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"))
     level: Mapped[SkillLevel] = mapped_column(str_enum(SkillLevel))
 
-    profile = relationship("VolunteerProfile", back_populates="skills")
-    skill = relationship("Skill", lazy="joined")
+    profile: Mapped[VolunteerProfile] = relationship(back_populates="skills")
+    skill: Mapped[Skill] = relationship(lazy="joined")

@@ -8,7 +8,6 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import (
@@ -29,6 +28,7 @@ from ..models import (
     VolunteerProfile,
     VolunteerSkill,
 )
+from ..passwords import hash_password
 from . import fragments as f
 from . import texts
 
@@ -54,7 +54,7 @@ class DemoBuilder:
         self.rng = random.Random(random_state)
         self.now = datetime.now(UTC)
         self.today = date.today()
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.skills = {
             s.slug: s for s in db.session.scalars(select(Skill).order_by(Skill.position))
         }

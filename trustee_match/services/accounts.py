@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..email import queue_email
 from ..email.links import external_url
@@ -17,6 +16,7 @@ from ..models import Charity, CharityMember, Role, User, VolunteerProfile, norma
 from ..models.base import utcnow
 from ..models.ranker_change import ChangeKind
 from ..models.user import new_session_token
+from ..passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from ..ranking.changes import record_change
 from .audit import record_audit
 from .errors import NotAllowed, ServiceError
@@ -24,9 +24,6 @@ from .tokens import TokenCheck, consume_token, issue_token, revoke_tokens
 
 VERIFY = "verify-email"
 RESET = "reset-password"
-
-# Checked against on unknown emails so a login takes as long whether or not the address exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class EmailTaken(ServiceError):
@@ -174,10 +171,15 @@ def authenticate(email: str, password: str) -> User | None:
     """The active account these credentials belong to, or None. Same answer time either way."""
     user = find_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)  # so an unknown address takes as long
         return None
     if not user.check_password(password) or not user.active:
         return None
+    if needs_rehash(user.password_hash):
+        # An older scrypt / pbkdf2 hash, or a lower cost: upgraded while we know the password.
+        # Not set_password: that would also end the user's other sessions.
+        user.password_hash = hash_password(password)
+        db.session.commit()
     return user
 
 

@@ -60,7 +60,7 @@ def verify_charity(actor: User, charity: Charity) -> None:
     """Staff confirm the charity is real; its members can now publish needs."""
     if not actor.is_staff:
         raise NotAllowed("Only staff can verify charities.")
-    if charity.status == CharityStatus.VERIFIED:
+    if not charity.can_be_verified:
         raise InvalidTransition(f"{charity.name} is already verified.")
     charity.status = CharityStatus.VERIFIED
     charity.verified_at = utcnow()
@@ -81,7 +81,7 @@ def reject_charity(actor: User, charity: Charity, reason: str) -> None:
     """Staff decline to verify, with a reason the charity is told."""
     if not actor.is_staff:
         raise NotAllowed("Only staff can reject charities.")
-    if charity.status != CharityStatus.PENDING:
+    if not charity.can_be_rejected:
         raise InvalidTransition(f"{charity.name} is not waiting for verification.")
     reason = reason.strip()
     if not reason:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..matches.actions import withdraw_open_matches_of
@@ -21,6 +21,7 @@ from ..models import (
     need_causes,
 )
 from ..models.base import utcnow
+from ..models.need import ENDED_STATUSES, NEED_ACTIONS
 from ..models.ranker_change import ChangeKind
 from ..permissions import can_edit_need, is_member_of
 from ..ranking.changes import record_change
@@ -88,33 +89,21 @@ def update_need(actor: User, need: Need, fields: NeedFields) -> None:
     """Edit a need that is not yet closed or filled."""
     if not can_edit_need(actor, need):
         raise NotAllowed("Only the charity's own members can edit its needs.")
-    if need.status in (NeedStatus.CLOSED, NeedStatus.FILLED):
+    if not need.can_be_edited:
         raise InvalidTransition("This role is closed, so it can no longer be edited.")
     _apply(need, fields)
     record_change(ChangeKind.NEED, need.id)
     db.session.commit()
 
 
-# Which status each action may start from, and where it goes.
-_TRANSITIONS: dict[str, tuple[frozenset[NeedStatus], NeedStatus]] = {
-    "publish": (frozenset({NeedStatus.DRAFT, NeedStatus.PAUSED}), NeedStatus.OPEN),
-    "pause": (frozenset({NeedStatus.OPEN}), NeedStatus.PAUSED),
-    "close": (
-        frozenset({NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.PAUSED}),
-        NeedStatus.CLOSED,
-    ),
-    "mark_filled": (frozenset({NeedStatus.OPEN, NeedStatus.PAUSED}), NeedStatus.FILLED),
-}
-
-
 def change_need_status(actor: User, need: Need, action: str) -> None:
     """Publish, pause, close or mark a need filled. Publishing needs a verified charity."""
     if not can_edit_need(actor, need):
         raise NotAllowed("Only the charity's own members can change its needs.")
-    if action not in _TRANSITIONS:
+    if action not in NEED_ACTIONS:
         raise InvalidTransition("That is not something you can do to a role.")
-    sources, target = _TRANSITIONS[action]
-    if need.status not in sources:
+    _, target = NEED_ACTIONS[action]
+    if action not in need.allowed_actions:
         raise InvalidTransition(
             f"A role that is {need.status.value} cannot be {target.value.replace('_', ' ')}."
         )
@@ -127,7 +116,7 @@ def change_need_status(actor: User, need: Need, action: str) -> None:
         if need.closing_date is not None and need.closing_date < date.today():
             raise InvalidTransition("The closing date has passed. Set a new one, then publish.")
         need.published_at = need.published_at or utcnow()
-    if target in (NeedStatus.CLOSED, NeedStatus.FILLED):
+    if target in ENDED_STATUSES:
         withdraw_open_matches_of(actor, need)
     need.status = target
     record_change(ChangeKind.NEED, need.id)
@@ -142,6 +131,15 @@ class NeedFilters:
     remote_only: bool = False
 
 
+def with_need_details():
+    """Loader options for showing needs: the charity, the skills and the causes, up front."""
+    return (
+        joinedload(Need.charity),
+        selectinload(Need.causes),
+        selectinload(Need.skill_links).joinedload(NeedSkill.skill),
+    )
+
+
 def open_needs_query(filters: NeedFilters) -> Select[tuple[Need]]:
     """Open needs of verified charities, newest first, narrowed by the filters."""
     query = (
@@ -149,11 +147,7 @@ def open_needs_query(filters: NeedFilters) -> Select[tuple[Need]]:
         .join(Need.charity)
         .where(Need.status == NeedStatus.OPEN, Charity.status == CharityStatus.VERIFIED)
         .where((Need.closing_date.is_(None)) | (Need.closing_date >= date.today()))
-        .options(
-            selectinload(Need.charity),
-            selectinload(Need.causes),
-            selectinload(Need.skill_links).joinedload(NeedSkill.skill),
-        )
+        .options(*with_need_details())
         .order_by(Need.published_at.desc(), Need.id.desc())
     )
     if filters.skill_id:

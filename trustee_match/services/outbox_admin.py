@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import OutboxMessage, OutboxStatus, User
@@ -17,6 +17,18 @@ _MAYBE_SENT = ("may have accepted it", "may or may not have been sent")
 def may_have_been_sent(message: OutboxMessage) -> bool:
     """True when the last failure leaves open that the provider accepted the email."""
     return any(phrase in (message.last_error or "") for phrase in _MAYBE_SENT)
+
+
+def messages_with_status(status: OutboxStatus, limit: int = 200) -> list[OutboxMessage]:
+    """Emails in one status, newest first: what staff see on the Emails page."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == status)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def requeue_email(actor: User, message: OutboxMessage) -> None:

@@ -1,10 +1,10 @@
 """The staff console. Each view module adds its routes to `bp` (blueprint.py) on import.
 
-    views.py            the overview, verifying charities, people's accounts
-    match_views.py      the match queue: ask the ranker, propose, approve, reject, withdraw
-    candidate_views.py  a need's live candidates: filter them, propose, propose and approve
-    email_views.py      emails that failed, and sending them again
-    ranker_views.py     how the ranker's proposals fare, and re-weighting it
+views.py        the overview, verifying charities, people's accounts
+match_views.py  the match queue: ask the ranker, propose, approve, reject, withdraw
+email_views.py  emails that failed, and sending them again
+ranker_views.py how the ranker's proposals fare, and re-weighting it
+candidate_views.py  a need's live candidates: filter them, propose, propose and approve
 """
 
 from . import (  # noqa: F401 - registers routes

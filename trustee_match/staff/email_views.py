@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import OutboxMessage
+from ..models import OutboxMessage, OutboxStatus
 from ..services.errors import ServiceError
-from ..services.outbox_admin import may_have_been_sent, requeue_email
+from ..services.outbox_admin import may_have_been_sent, messages_with_status, requeue_email
 from .blueprint import bp
 from .forms import ConfirmForm
 
@@ -20,16 +19,11 @@ def emails() -> str:
     status = request.args.get("status", "failed")
     if status not in ("failed", "pending", "sent"):
         abort(404)
-    rows = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == status)
-        .order_by(OutboxMessage.id.desc())
-        .limit(200)
-    ).all()
     return render_template(
         "staff/emails.html",
-        emails=rows,
-        status=status,
+        emails=messages_with_status(OutboxStatus(status)),
+        tab=status,
+        offer_resend=status == OutboxStatus.FAILED,
         form=ConfirmForm(),
         may_have_been_sent=may_have_been_sent,
     )

@@ -11,7 +11,17 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
-from ..models import Match, MatchState, Need, NeedStatus, OutboxMessage, RejectReason, User
+from ..matches.pages import with_page_details
+from ..models import (
+    Match,
+    MatchState,
+    MatchTransition,
+    Need,
+    NeedStatus,
+    OutboxMessage,
+    RejectReason,
+    User,
+)
 from ..models.base import utcnow
 from ..ranking.proposals import propose_with_ranker
 from ..services.errors import ServiceError
@@ -139,13 +149,21 @@ def propose() -> tuple[str, int] | Response:
 
 @bp.route("/matches/<int:match_id>")
 def match(match_id: int) -> str:
-    match = db.get_or_404(Match, match_id)
+    match = db.one_or_404(
+        select(Match)
+        .where(Match.id == match_id)
+        .options(
+            *with_page_details(),
+            selectinload(Match.transitions).joinedload(MatchTransition.actor),
+        )
+    )
     emails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.match_id == match.id).order_by(OutboxMessage.id)
     ).all()
     return render_template(
         "staff/match.html",
         match=match,
+        back_tab=match.state.value if match.state.value in dict(TABS) else "closed",
         emails=emails,
         confirm_form=ConfirmForm(),
         reject_form=RejectMatchForm(),

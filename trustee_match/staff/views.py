@@ -47,12 +47,16 @@ def charities() -> str:
     rows = db.session.scalars(
         select(Charity).where(Charity.status == status).order_by(Charity.created_at)
     ).all()
-    return render_template("staff/charities.html", charities=rows, status=status)
+    return render_template("staff/charities.html", charities=rows, tab=status)
 
 
 @bp.route("/charities/<int:charity_id>")
 def charity(charity_id: int) -> str:
-    charity = db.get_or_404(Charity, charity_id)
+    charity = db.one_or_404(
+        select(Charity)
+        .where(Charity.id == charity_id)
+        .options(selectinload(Charity.members).joinedload(CharityMember.user))
+    )
     needs = db.session.scalars(
         select(Need).where(Need.charity_id == charity.id).order_by(Need.created_at.desc())
     ).all()
@@ -141,4 +145,3 @@ def set_active(user_id: int) -> Response:
     else:
         flash(f"{user.email} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for("staff.users", q=request.args.get("q", "")))
-

@@ -9,13 +9,18 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..matches.actions import propose_match
-from ..matches.pages import handle_match_action, render_match_page, with_list_details
+from ..matches.pages import (
+    handle_match_action,
+    render_match_page,
+    with_list_details,
+    with_page_details,
+)
 from ..models import Cause, Match, MatchState, Need, Role, Skill
-from ..permissions import can_view_need, require_role
+from ..permissions import can_view_match, can_view_need, matches_visible_to, require_role
 from ..ranking.suggestions import suggest_needs_for
 from ..services import taxonomy
 from ..services.errors import ServiceError
-from ..services.needs import NeedFilters, open_needs_query
+from ..services.needs import NeedFilters, open_needs_query, with_need_details
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
 from .forms import LEVEL_CHOICES, NeedFilterForm, ProfileForm
 
@@ -130,7 +135,7 @@ def needs() -> str:
 
 @bp.route("/needs/<int:need_id>")
 def need(need_id: int) -> str:
-    need = db.get_or_404(Need, need_id)
+    need = db.one_or_404(db.select(Need).where(Need.id == need_id).options(*with_need_details()))
     if not can_view_need(current_user, need):
         abort(404)
     existing = db.session.scalar(
@@ -153,19 +158,11 @@ def interest(need_id: int) -> Response:
     return redirect(url_for("volunteer.need", need_id=need.id))
 
 
-# Matches a volunteer sees: everything except ranker proposals staff haven't looked at yet.
-def _visible_to_volunteer():
-    return (Match.volunteer_id == current_user.id) & (
-        (Match.source == "interest")
-        | Match.state.notin_([MatchState.PROPOSED, MatchState.REJECTED])
-    )
-
-
 @bp.route("/matches")
 def matches() -> str:
     rows = db.session.scalars(
         db.select(Match)
-        .where(_visible_to_volunteer())
+        .where(matches_visible_to(current_user))
         .options(*with_list_details())
         .order_by(Match.updated_at.desc())
     ).all()
@@ -173,8 +170,10 @@ def matches() -> str:
 
 
 def _my_match(match_id: int) -> Match:
-    match = db.session.scalar(db.select(Match).where(Match.id == match_id, _visible_to_volunteer()))
-    if match is None:
+    match = db.session.scalar(
+        db.select(Match).where(Match.id == match_id).options(*with_page_details())
+    )
+    if match is None or not can_view_match(current_user, match):
         abort(404)
     return match
 
