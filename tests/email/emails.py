@@ -17,12 +17,12 @@ from pathlib import Path
 
 import jinja2
 from flask import current_app
-from trustee_match.services.matches import approve_match, propose_match
 
 from trustee_match.extensions import db
+from trustee_match.matches import emails as sends
+from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import CharityStatus, Match, OutboxMessage, User
 from trustee_match.services import accounts, charities
-from trustee_match.services import match_emails as sends
 
 from ..conftest import PASSWORD
 from ..factories import (
