@@ -44,7 +44,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
-    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Every form fits in far less (its longest field is 8,000 characters), so a bigger body is
+    # refused with a 413 before anything parses it. SendGrid's webhook batches raise their own.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    WEBHOOK_MAX_CONTENT_LENGTH = 1024 * 1024
 
     SITE_NAME = "TrusteeMatch"
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")

@@ -16,7 +16,10 @@ MESSAGES = {
     403: ("You can't see this page", "Your account doesn't have access to it."),
     404: ("Page not found", "The address may be mistyped, or the page may have moved."),
     405: ("That didn't work", "This page can't be used that way."),
-    413: ("That was too large", "Please send something smaller."),
+    413: (
+        "That was too large",
+        "No form here needs that much. Please go back, shorten what you wrote and try again.",
+    ),
     429: ("Too many attempts", "Please wait a few minutes and try again."),
     500: ("Sorry, something went wrong on our side", "We've been told. Please try again shortly."),
 }

@@ -6,6 +6,19 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
+from .validators import check_raw_input
+
+
+class SafeForm(FlaskForm):
+    """The base of every form: each field's raw input is checked first (length, control
+    characters, blank choices), so hostile input gets a plain message before any costly
+    validator or the database sees it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.validators = [check_raw_input, *field.validators]
+
 
 class CheckboxesField(SelectMultipleField):
     """A group of checkboxes; renders as a fieldset in templates/macros/forms.html."""
@@ -21,7 +34,7 @@ class CheckboxesField(SelectMultipleField):
                 raise ValidationError("One of the choices is not on the list. Please choose again.")
 
 
-class MatchActionForm(FlaskForm):
+class MatchActionForm(SafeForm):
     """The buttons on a match page: reply, withdraw, report the outcome."""
 
     action = SelectField(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms import Field, Form, RadioField, SelectField, TextAreaField
+from wtforms.validators import Length, StopValidation, ValidationError
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -30,6 +31,56 @@ COMMON_PASSWORDS = frozenset(
         "qwerty1234",
     }
 )
+
+# A field without its own Length validator still has a ceiling: nothing we ask for is longer.
+DEFAULT_MAX_LENGTH = 1000
+# Line breaks and tabs belong in multi-line answers; no other control character belongs anywhere
+# (PostgreSQL cannot even store NUL).
+_TEXTAREA_CONTROLS_ALLOWED = frozenset("\t\n\r")
+
+
+def _length_limit(field: Field) -> tuple[int, str]:
+    """The most characters this field accepts, and what to say past it (its Length's words)."""
+    lengths = sorted(
+        (v for v in field.validators if isinstance(v, Length) and v.max >= 0), key=lambda v: v.max
+    )
+    limit = lengths[0].max if lengths else DEFAULT_MAX_LENGTH
+    message = lengths[0].message if lengths and lengths[0].message else None
+    if message is None:
+        return limit, f"This is too long: use at most {limit:,} characters."
+    return limit, message % {"min": lengths[0].min, "max": limit}
+
+
+def _has_control_characters(value: str, allowed: frozenset[str]) -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+
+
+def check_raw_input(form: Form, field: Field) -> None:
+    """The first validator of every field: refuse input no later validator should ever see.
+
+    Runs before the costly ones (the email check is slow on long input) and before the database
+    (which refuses NUL). Stops the field's validation with one plain message.
+    """
+    limit, too_long = _length_limit(field)
+    allowed = _TEXTAREA_CONTROLS_ALLOWED if isinstance(field, TextAreaField) else frozenset()
+    for value in field.raw_data or []:
+        if not isinstance(value, str):
+            continue
+        problem = None
+        if len(value) > limit:
+            problem = too_long
+        elif _has_control_characters(value, allowed):
+            problem = (
+                "This contains hidden control characters (they sometimes come with pasted text). "
+                "Please type it again."
+            )
+        elif isinstance(field, SelectField | RadioField) and value and not value.strip():
+            # Optional() would take a blank-looking forged choice for "no answer" and let it by.
+            problem = "Choose one of the options on the list."
+        if problem:
+            field.errors[:] = []
+            raise StopValidation(problem)
+
 
 _REGULATOR_PATTERNS = (
     (re.compile(r"^\d{6,7}$"), "England and Wales"),

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms_common import SafeForm
 
-class RejectCharityForm(FlaskForm):
+
+class RejectCharityForm(SafeForm):
     reason = TextAreaField(
         "Reason (the charity will see this)",
         validators=[DataRequired("Give a reason: the charity will see it."), Length(max=500)],
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SafeForm):
     """A bare CSRF-protected POST for one-button actions."""
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(SafeForm):
     class Meta:
         csrf = False
 
     q = StringField("Search by email or name", validators=[Length(max=100)])
 
 
-class ProposeMatchForm(FlaskForm):
+class ProposeMatchForm(SafeForm):
     need_id = SelectField("Role", coerce=int, validators=[DataRequired("Choose a role.")])
     volunteer_email = EmailField(
         "Volunteer's email address",
@@ -33,7 +34,7 @@ class ProposeMatchForm(FlaskForm):
     )
 
 
-class RejectMatchForm(FlaskForm):
+class RejectMatchForm(SafeForm):
     reason = SelectField(
         "Reason",
         choices=[

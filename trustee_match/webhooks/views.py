@@ -25,6 +25,7 @@ bp = Blueprint("webhooks", __name__)
 @limiter.exempt  # SendGrid posts in bursts; the signature, not a rate limit, keeps others out
 def sendgrid_events() -> tuple[Response, int]:
     """Record a signed batch of delivery events; 403 unless signed, 400 unless a JSON list."""
+    request.max_content_length = current_app.config["WEBHOOK_MAX_CONTENT_LENGTH"]
     body = request.get_data()
     public_key = current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY")
     if not public_key:
