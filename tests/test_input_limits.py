@@ -9,16 +9,14 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectFieldBase
 
-from trustee_match.auth import forms as auth_forms
-from trustee_match.charity import forms as charity_forms
 from trustee_match.extensions import db
-from trustee_match.forms_common import MatchActionForm, SafeForm
+from trustee_match.forms_common import SafeForm
 from trustee_match.models import User
 from trustee_match.staff import forms as staff_forms
-from trustee_match.volunteer import forms as volunteer_forms
 
 from .conftest import PASSWORD, login, post_form
 from .factories import VolunteerFactory
+from .form_classes import all_form_classes
 
 LONG = "x" * 200_000  # under the body cap, far over any field's length
 HUGE = "x" * (1024 * 1024)  # over the body cap
@@ -90,14 +88,9 @@ def test_a_one_megabyte_value_on_a_logged_in_form_gets_the_too_large_page(client
 
 
 def _all_form_classes() -> list[type[SafeForm]]:
-    modules = (auth_forms, charity_forms, staff_forms, volunteer_forms)
-    classes = {MatchActionForm}
-    for module in modules:
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, SafeForm) and value is not SafeForm:
-                classes.add(value)
-    classes.discard(staff_forms.ConfirmForm)  # no fields: a bare CSRF-protected button
-    return sorted(classes, key=lambda cls: cls.__name__)
+    classes = all_form_classes()
+    classes.remove(staff_forms.ConfirmForm)  # no fields: a bare CSRF-protected button
+    return classes
 
 
 def _text_fields(form: SafeForm) -> list[Field]:

@@ -26,6 +26,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
     register_extensions(app)
+    register_request_guard(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
@@ -45,6 +46,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login(login_manager)
+
+
+def register_request_guard(app: Flask) -> None:
+    from .request_guard import install
+
+    install(app)
 
 
 def register_blueprints(app: Flask) -> None:
