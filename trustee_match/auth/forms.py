@@ -14,7 +14,10 @@ class _NewPassword:
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter a password."), strong_password],
-        description="At least 10 characters. A short phrase is easy to remember and hard to guess.",
+        description=(
+            "8 to 128 characters. A short phrase of unrelated words is easy to remember and "
+            "hard to guess."
+        ),
     )
     confirm = PasswordField(
         "Confirm password",

@@ -13,6 +13,7 @@ from ..services import accounts
 from ..services.accounts import CharitySignup
 from ..services.errors import ServiceError
 from ..services.tokens import TokenProblem, check_token
+from ..validators import personal_words
 from .forms import (
     ChangePasswordForm,
     CharitySignupForm,
@@ -47,6 +48,12 @@ def home_for(user) -> str:
     return url_for("volunteer.dashboard")
 
 
+def _personal_words(user) -> list[str]:
+    """The user's own details, which a new password must not be built from."""
+    charity = user.charity.name if user.is_charity and user.charity else None
+    return personal_words(user.email, accounts.display_name_of(user), charity)
+
+
 @bp.route("/signup")
 def signup() -> str:
     return render_template("auth/signup_choice.html")
@@ -57,16 +64,12 @@ def signup() -> str:
 def signup_volunteer() -> str | Response:
     form = VolunteerSignupForm()
     if form.validate_on_submit():
-        try:
-            accounts.register_volunteer(
-                display_name=form.display_name.data,
-                email=form.email.data,
-                password=form.password.data,
-            )
-        except accounts.EmailTaken as error:
-            form.email.errors.append(str(error))
-        else:
-            return redirect(url_for("auth.check_email"))
+        accounts.register_volunteer(
+            display_name=form.display_name.data,
+            email=form.email.data,
+            password=form.password.data,
+        )
+        return redirect(url_for("auth.check_email"))
     return render_template("auth/signup_volunteer.html", form=form)
 
 
@@ -89,8 +92,6 @@ def signup_charity() -> str | Response:
         )
         try:
             accounts.register_charity(signup)
-        except accounts.EmailTaken as error:
-            form.email.errors.append(str(error))
         except ServiceError as error:
             form.regulator_number.errors.append(str(error))
         else:
@@ -162,6 +163,7 @@ def reset_password(token: str) -> str | Response:
     if not check.ok:
         return render_template("auth/link_problem.html", problem=check.problem, kind="reset"), 400
     form = ResetPasswordForm()
+    form.personal_words = _personal_words(check.token.user)
     if form.validate_on_submit():
         result = accounts.reset_password(token, form.password.data)
         if not result.ok:
@@ -177,6 +179,7 @@ def reset_password(token: str) -> str | Response:
 @login_required
 def change_password() -> str | Response:
     form = ChangePasswordForm()
+    form.personal_words = _personal_words(current_user)
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data)
