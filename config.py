@@ -43,7 +43,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
+    # How long a login lasts: idle (since the last request) and absolute (since logging in).
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    STAFF_SESSION_IDLE_MINUTES = _int("STAFF_SESSION_IDLE_MINUTES", 30)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 30 * 24)
+    STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
+    # "Keep me logged in" (volunteers and charities): our per-login cookie, never Flask-Login's.
+    REMEMBER_ME_DAYS = _int("REMEMBER_ME_DAYS", 30)
+    REMEMBER_ME_COOKIE = "remember_login"
     # Every form fits in far less (its longest field is 8,000 characters), so a bigger body is
     # refused with a 413 before anything parses it. SendGrid's webhook batches raise their own.
     MAX_CONTENT_LENGTH = 256 * 1024
@@ -93,8 +100,11 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # __Host- cookies are sent only over HTTPS, only to this exact host, for every path.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    REMEMBER_ME_COOKIE = "__Host-remember_login"
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

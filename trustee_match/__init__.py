@@ -39,6 +39,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - registers the tables before Migrate looks at them
     from .auth.session import configure_login
+    from .auth.session import install as install_session_limits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login(login_manager)
+    install_session_limits(app)
 
 
 def register_request_guard(app: Flask) -> None:

@@ -93,7 +93,10 @@ class LoginForm(SafeForm):
         "Email address", validators=[DataRequired("Enter your email address.")], filters=[_strip]
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(
+        "Keep me logged in on this device",
+        description="Not on a shared computer. Staff accounts are never kept logged in.",
+    )
 
 
 class ForgotPasswordForm(SafeForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
@@ -22,6 +22,7 @@ from .forms import (
     ResetPasswordForm,
     VolunteerSignupForm,
 )
+from .session import begin_session, end_session, forget_session
 
 bp = Blueprint("auth", __name__)
 
@@ -130,14 +131,14 @@ def login() -> str | Response:
             flash("Please confirm your email address first: we have sent you a new link.", "info")
             return redirect(url_for("auth.check_email"))
         else:
-            login_user(user, remember=form.remember.data)
+            begin_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    logout_user()
+    end_session()
     flash("You have logged out.", "info")
     return redirect(url_for("public.home"))
 
@@ -169,7 +170,7 @@ def reset_password(token: str) -> str | Response:
         if not result.ok:
             problem = result.problem or TokenProblem.INVALID
             return render_template("auth/link_problem.html", problem=problem, kind="reset"), 400
-        logout_user()
+        forget_session()
         flash("Your password has been set. Please log in with it.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)

@@ -16,6 +16,7 @@ from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition,
 from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker import RankerWeights
+from .remember import RememberToken
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -45,6 +46,7 @@ __all__ = [
     "OutboxStatus",
     "RankerWeights",
     "RejectReason",
+    "RememberToken",
     "Reply",
     "Role",
     "Skill",
