@@ -77,6 +77,17 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "trustee_match"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Redis down: each process counts in its own memory meanwhile (Flask-Limiter logs "Rate
+    # limit storage unreachable"), and any other limiter error lets the request through, logged.
+    # Logging in must keep working when Redis does not.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    LOGIN_ATTEMPTS_PER_IP = os.environ.get("LOGIN_ATTEMPTS_PER_IP", "20 per 10 minutes")
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
+    # How many proxies in front of us set X-Forwarded-For (0: none, use the peer's address).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
     DEV_MAILBOX = False
     RUN_OUTBOX_WORKER_IN_PROCESS = False
@@ -106,6 +117,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_PATH = "/"
     REMEMBER_ME_COOKIE = "__Host-remember_login"
     PREFERRED_URL_SCHEME = "https"
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 1)  # gunicorn behind one proxy
 
     @classmethod
     def validate(cls) -> None:

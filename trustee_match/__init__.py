@@ -25,6 +25,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    register_proxy(app)
     register_extensions(app)
     register_request_guard(app)
     register_blueprints(app)
@@ -34,6 +35,16 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_cli(app)
     register_background_worker(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind a proxy the peer is the proxy: take the client's address from X-Forwarded-For,
+    trusting only as many hops as we have proxies (so rate limits count real clients)."""
+    hops = app.config.get("PROXY_FIX_X_FOR", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +27,17 @@ MESSAGES = {
 
 
 def install(app: Flask) -> None:
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error: RateLimitExceeded):
+        minutes = max(1, round(error.limit.limit.get_expiry() / 60))
+        message = (
+            f"For your security we have paused this for a while. Please try again in {minutes} "
+            "minutes. If you have forgotten your password, you can reset it."
+        )
+        return render_template(
+            "errors/error.html", code=429, title="Too many attempts", message=message
+        ), 429
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_template(

@@ -14,6 +14,7 @@ from ..services.accounts import CharitySignup
 from ..services.errors import ServiceError
 from ..services.tokens import TokenProblem, check_token
 from ..validators import personal_words
+from . import limits
 from .forms import (
     ChangePasswordForm,
     CharitySignupForm,
@@ -117,7 +118,8 @@ def verify_email(token: str) -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"])
+@limits.per_ip
+@limits.per_account
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -125,6 +127,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            limits.note_failed_login()
             form.password.errors.append("That email and password do not match an account.")
         elif not user.email_verified:
             accounts.resend_verification(user)
