@@ -39,7 +39,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL")) or (
         f"sqlite:///{INSTANCE_DIR / 'trustee_match.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log must not carry what someone typed.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

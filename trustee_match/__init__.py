@@ -25,6 +25,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    if not app.testing:
+        from .logs import configure_logging
+
+        configure_logging()
     register_proxy(app)
     register_extensions(app)
     register_request_guard(app)

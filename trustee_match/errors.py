@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, render_template, request
 from flask_limiter import RateLimitExceeded
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: (
@@ -52,6 +57,9 @@ def install(app: Flask) -> None:
         code = error.code or 500
         if code in (301, 302, 303, 307, 308):
             return error
+        if code == 403:
+            who = current_user.id if current_user.is_authenticated else "anonymous"
+            log.warning("forbidden: user %s, %s %s", who, request.method, request.path)
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
         return render_template("errors/error.html", code=code, title=title, message=message), code
 

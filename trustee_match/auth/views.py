@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -26,6 +27,7 @@ from .forms import (
 from .session import begin_session, end_session, forget_session
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -128,6 +130,8 @@ def login() -> str | Response:
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             limits.note_failed_login()
+            known = accounts.find_user_by_email(form.email.data)
+            log.warning("login failed: user %s", known.id if known else "unknown")
             form.password.errors.append("That email and password do not match an account.")
         elif not user.email_verified:
             accounts.resend_verification(user)
@@ -135,6 +139,7 @@ def login() -> str | Response:
             return redirect(url_for("auth.check_email"))
         else:
             begin_session(user, remember=form.remember.data)
+            log.info("login: user %s", user.id)
             return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
