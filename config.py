@@ -39,14 +39,25 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL")) or (
         f"sqlite:///{INSTANCE_DIR / 'trustee_match.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log must not carry what someone typed.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
-    MAX_CONTENT_LENGTH = 1024 * 1024
     # argon2id at OWASP's recommended minimum (Password Storage Cheat Sheet): 19 MiB, 2 passes.
     PASSWORD_HASH_PARAMS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+    # How long a login lasts: idle (since the last request) and absolute (since logging in).
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    STAFF_SESSION_IDLE_MINUTES = _int("STAFF_SESSION_IDLE_MINUTES", 30)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 30 * 24)
+    STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
+    # "Keep me logged in" (volunteers and charities): our per-login cookie, never Flask-Login's.
+    REMEMBER_ME_DAYS = _int("REMEMBER_ME_DAYS", 30)
+    REMEMBER_ME_COOKIE = "remember_login"
+    # Every form fits in far less (its longest field is 8,000 characters), so a bigger body is
+    # refused with a 413 before anything parses it. SendGrid's webhook batches raise their own.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    WEBHOOK_MAX_CONTENT_LENGTH = 1024 * 1024
 
     SITE_NAME = "TrusteeMatch"
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
@@ -77,6 +88,17 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "trustee_match"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Redis down: each process counts in its own memory meanwhile (Flask-Limiter logs "Rate
+    # limit storage unreachable"), and any other limiter error lets the request through, logged.
+    # Logging in must keep working when Redis does not.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    LOGIN_ATTEMPTS_PER_IP = os.environ.get("LOGIN_ATTEMPTS_PER_IP", "20 per 10 minutes")
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
+    # How many proxies in front of us set X-Forwarded-For (0: none, use the peer's address).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
     DEV_MAILBOX = False
     RUN_OUTBOX_WORKER_IN_PROCESS = False
@@ -102,9 +124,13 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # __Host- cookies are sent only over HTTPS, only to this exact host, for every path.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    REMEMBER_ME_COOKIE = "__Host-remember_login"
     PREFERRED_URL_SCHEME = "https"
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 1)  # gunicorn behind one proxy
 
     @classmethod
     def validate(cls) -> None:

@@ -106,12 +106,14 @@ def app(config_class: type[TestConfig]) -> Iterator[Flask]:
     app = create_app(config_class)
 
     # Test requests reuse the test's app context (and so its `g` and session); start each one
-    # with an empty `g` and fresh rows, as a real request in its own app context would.
-    @app.before_request
+    # with an empty `g` and fresh rows, as a real request in its own app context would. First,
+    # before the app's own hooks (the session limits look at the user).
     def _fresh_request() -> None:
         for key in list(vars(g)):
             delattr(g, key)
         db.session.expire_all()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request)
 
     with app.app_context():
         _empty_tables()

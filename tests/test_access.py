@@ -224,3 +224,24 @@ def test_local_mailbox_is_absent_outside_development():
         DEV_MAILBOX = False
 
     assert create_app(Production).test_client().get("/dev/mailbox").status_code == 404
+
+
+def test_every_page_with_personal_data_tells_caches_not_to_store_it(app, world):
+    pages = [p for m, p, _ in _routes(world) if m == "GET"]
+    stored = []
+    for actor in ("volunteer", "member", "staff"):
+        client = app.test_client()
+        login(client, world["people"][actor].email)
+        for path in pages:
+            response = client.get(path)
+            private = not path.startswith("/static/")
+            if private and response.headers.get("Cache-Control") != "no-store":
+                stored.append((actor, path, response.headers.get("Cache-Control")))
+    anonymous = app.test_client()
+    for path in (world["accept_link"], "/account/reset-password/x", "/account/verify/x"):
+        if anonymous.get(path).headers.get("Cache-Control") != "no-store":
+            stored.append(("anonymous", path))
+    assert stored == []
+    assert "no-store" not in (
+        anonymous.get("/static/css/site.css").headers.get("Cache-Control") or ""
+    )

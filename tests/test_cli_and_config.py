@@ -45,7 +45,10 @@ def test_create_staff_refuses_a_taken_email_and_a_short_password(app):
     taken = runner.invoke(args=["users", "create-staff", "taken@example.org", "--link"])
     assert taken.exit_code != 0 and "already exists" in taken.output
     short = runner.invoke(args=["users", "create-staff", "new@example.org"], input="short\nshort\n")
-    assert short.exit_code != 0 and "10 to 128 characters" in short.output
+    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    own = "ops.new@example.org"
+    weak = runner.invoke(args=["users", "create-staff", own], input=f"{own}1\n{own}1\n")
+    assert weak.exit_code != 0 and "from your name or email address" in weak.output
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
 
 

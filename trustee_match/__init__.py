@@ -25,7 +25,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    if not app.testing:
+        from .logs import configure_logging
+
+        configure_logging()
+    register_proxy(app)
     register_extensions(app)
+    register_request_guard(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
@@ -35,9 +41,20 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
+def register_proxy(app: Flask) -> None:
+    """Behind a proxy the peer is the proxy: take the client's address from X-Forwarded-For,
+    trusting only as many hops as we have proxies (so rate limits count real clients)."""
+    hops = app.config.get("PROXY_FIX_X_FOR", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
+
+
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - registers the tables before Migrate looks at them
     from .auth.session import configure_login
+    from .auth.session import install as install_session_limits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -45,6 +62,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login(login_manager)
+    install_session_limits(app)
+
+
+def register_request_guard(app: Flask) -> None:
+    from .request_guard import install
+
+    install(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -80,15 +80,14 @@ def seed_demo_command(
 def create_staff_command(email: str, send_link: bool) -> None:
     """Create a staff account: asks for a password, or prints a one-time set-password link."""
     from .services.accounts import EmailTaken, create_staff
-    from .validators import PASSWORD_MAX, PASSWORD_MIN
+    from .validators import password_problem, personal_words
 
     password = None
     if not send_link:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-            raise click.ClickException(
-                f"Use a password of {PASSWORD_MIN} to {PASSWORD_MAX} characters."
-            )
+        problem = password_problem(password, personal_words(email))
+        if problem:
+            raise click.ClickException(problem)
     try:
         user, link = create_staff(email, password)
     except EmailTaken as error:

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import ValidationError
+
+from .validators import check_raw_input
+
+
+class SafeForm(FlaskForm):
+    """The base of every form: each field's raw input is checked first (length, control
+    characters, blank choices), so hostile input gets a plain message before any costly
+    validator or the database sees it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.validators = [check_raw_input, *field.validators]
 
 
 class CheckboxesField(SelectMultipleField):

@@ -3,33 +3,68 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms import Field, Form, RadioField, SelectField, TextAreaField
+from wtforms.validators import Length, StopValidation, ValidationError
+from zxcvbn import zxcvbn
 
-PASSWORD_MIN = 10
+PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+# zxcvbn's cost grows steeply with length (seconds for 72 characters of l33t symbols); the first
+# 32 characters decide: if they are hard to guess, so is the whole.
+_STRENGTH_CHARS = 32
+_STRONG_ENOUGH = 3  # zxcvbn's "safely unguessable": about 10^10 guesses or more
 
-# The handful that people really choose; a fuller list would be a library's job.
-COMMON_PASSWORDS = frozenset(
-    {
-        "password123",
-        "password1234",
-        "1234567890",
-        "qwertyuiop",
-        "iloveyou12",
-        "letmein123",
-        "welcome123",
-        "trustee123",
-        "charity123",
-        "passw0rd12",
-        "0123456789",
-        "1q2w3e4r5t",
-        "abcdefghij",
-        "football12",
-        "qwerty1234",
-    }
-)
+# A field without its own Length validator still has a ceiling: nothing we ask for is longer.
+DEFAULT_MAX_LENGTH = 1000
+# Line breaks and tabs belong in multi-line answers; no other control character belongs anywhere
+# (PostgreSQL cannot even store NUL).
+_TEXTAREA_CONTROLS_ALLOWED = frozenset("\t\n\r")
+
+
+def _length_limit(field: Field) -> tuple[int, str]:
+    """The most characters this field accepts, and what to say past it (its Length's words)."""
+    lengths = sorted(
+        (v for v in field.validators if isinstance(v, Length) and v.max >= 0), key=lambda v: v.max
+    )
+    limit = lengths[0].max if lengths else DEFAULT_MAX_LENGTH
+    message = lengths[0].message if lengths and lengths[0].message else None
+    if message is None:
+        return limit, f"This is too long: use at most {limit:,} characters."
+    return limit, message % {"min": lengths[0].min, "max": limit}
+
+
+def _has_control_characters(value: str, allowed: frozenset[str]) -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+
+
+def check_raw_input(form: Form, field: Field) -> None:
+    """The first validator of every field: refuse input no later validator should ever see.
+
+    Runs before the costly ones (the email check is slow on long input) and before the database
+    (which refuses NUL). Stops the field's validation with one plain message.
+    """
+    limit, too_long = _length_limit(field)
+    allowed = _TEXTAREA_CONTROLS_ALLOWED if isinstance(field, TextAreaField) else frozenset()
+    for value in field.raw_data or []:
+        if not isinstance(value, str):
+            continue
+        problem = None
+        if len(value) > limit:
+            problem = too_long
+        elif _has_control_characters(value, allowed):
+            problem = (
+                "This contains hidden control characters (they sometimes come with pasted text). "
+                "Please type it again."
+            )
+        elif isinstance(field, SelectField | RadioField) and value and not value.strip():
+            # Optional() would take a blank-looking forged choice for "no answer" and let it by.
+            problem = "Choose one of the options on the list."
+        if problem:
+            field.errors[:] = []
+            raise StopValidation(problem)
+
 
 _REGULATOR_PATTERNS = (
     (re.compile(r"^\d{6,7}$"), "England and Wales"),
@@ -63,15 +98,53 @@ def regulator_number(form: Form, field: Field) -> None:
         )
 
 
-def strong_password(form: Form, field: Field) -> None:
-    """Long enough, not too long, and not one of the passwords everybody tries first."""
-    password = field.data or ""
+def personal_words(*texts: str | None) -> list[str]:
+    """What a user's own details offer a guesser: each text, its words, its words run together
+    (and the same for an address's local part: 'sam.lee@x.org' gives 'samlee')."""
+    words: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        text = text.strip().lower()
+        for whole in {text, text.split("@")[0]}:
+            parts = [p for p in re.split(r"[^\w]+", whole) if len(p) >= 2]
+            words.update([whole, *parts, "".join(parts)])
+    return sorted(words)
+
+
+def password_problem(password: str, personal: list[str]) -> str | None:
+    """Why a new password will not do, or None. Length first: it is what people can fix."""
     if len(password) < PASSWORD_MIN:
-        raise ValidationError(f"Use at least {PASSWORD_MIN} characters.")
+        return f"Use at least {PASSWORD_MIN} characters."
     if len(password) > PASSWORD_MAX:
-        raise ValidationError(f"Use at most {PASSWORD_MAX} characters.")
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise ValidationError("That password is too easy to guess. Try a short phrase instead.")
-    email = getattr(form, "email", None)
-    if email is not None and email.data and password.lower() == email.data.strip().lower():
-        raise ValidationError("Don't use your email address as your password.")
+        return f"Use at most {PASSWORD_MAX} characters."
+    result = zxcvbn(password[:_STRENGTH_CHARS], user_inputs=personal, max_length=_STRENGTH_CHARS)
+    own = sum(
+        len(match["token"])
+        for match in result["sequence"]
+        if match.get("dictionary_name") == "user_inputs"
+    )
+    if own * 2 >= min(len(password), _STRENGTH_CHARS):
+        return "Don't build your password from your name or email address."
+    if result["score"] < _STRONG_ENOUGH:
+        return "That password is too easy to guess. Try a short phrase of unrelated words instead."
+    return None
+
+
+def strong_password(form: Form, field: Field) -> None:
+    """8 to 128 characters, no rules about kinds of character, and hard to guess: not a common
+    password, a keyboard pattern, or the user's own name or email address.
+
+    The form's own email and name fields are used, plus any `personal_words` a view gave the
+    form (the logged-in user's details, where the form has no such fields).
+    """
+    texts = [getattr(form, name).data for name in _PERSONAL_FIELDS if hasattr(form, name)]
+    personal = personal_words(*[t for t in texts if isinstance(t, str)])
+    problem = password_problem(
+        field.data or "", personal + list(getattr(form, "personal_words", []))
+    )
+    if problem:
+        raise ValidationError(problem)
+
+
+_PERSONAL_FIELDS = ("email", "display_name", "contact_name", "charity_name")

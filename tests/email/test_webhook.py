@@ -256,3 +256,33 @@ def test_the_same_batch_posted_concurrently_is_recorded_once(app, sent_email):
     assert errors == []
     assert sorted(r.recorded for r in results) == [0, 0, 0, 2]
     assert len(_events()) == 2
+
+
+@pytest.mark.parametrize("depth", [7, 100, 100_000])
+def test_a_signed_deeply_nested_body_is_a_bad_request(client, signer, sent_email, depth):
+    body = ("[" * depth + "]" * depth).encode()
+
+    answer = _post(client, signer, body)
+
+    assert answer.status_code == 400
+    assert answer.json == {"error": "body is nested too deeply"}
+    _nothing_changed(sent_email)
+
+
+def test_a_signed_event_with_a_nul_character_is_a_bad_request(client, signer, sent_email):
+    answer = _post(client, signer, [_event("bounce", 1, sent_email.id, reason="bad\u0000news")])
+
+    assert answer.status_code == 400
+    assert answer.json == {"error": "body holds a NUL character"}
+    _nothing_changed(sent_email)
+
+
+def test_a_large_batch_is_taken_but_a_body_over_a_megabyte_is_too_large(
+    client, signer, sent_email
+):
+    padding = "x" * 2_000
+    batch = [_event("processed", n, sent_email.id, note=padding) for n in range(300)]  # ~650 kB
+    assert _post(client, signer, batch).status_code == 200
+
+    body = json.dumps([{"note": "x" * (1024 * 1024)}]).encode()
+    assert _post(client, signer, body).status_code == 413

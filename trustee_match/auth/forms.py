@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ..forms_common import SafeForm
 from ..models import REGIONS
 from ..validators import regulator_number, strong_password
 
@@ -14,7 +14,10 @@ class _NewPassword:
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter a password."), strong_password],
-        description="At least 10 characters. A short phrase is easy to remember and hard to guess.",
+        description=(
+            "8 to 128 characters. A short phrase of unrelated words is easy to remember and "
+            "hard to guess."
+        ),
     )
     confirm = PasswordField(
         "Confirm password",
@@ -36,14 +39,14 @@ _email_validators = [
 ]
 
 
-class VolunteerSignupForm(_NewPassword, FlaskForm):
+class VolunteerSignupForm(_NewPassword, SafeForm):
     display_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
     email = EmailField("Email address", validators=_email_validators, filters=[_strip])
 
 
-class CharitySignupForm(_NewPassword, FlaskForm):
+class CharitySignupForm(_NewPassword, SafeForm):
     contact_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
@@ -85,23 +88,26 @@ class CharitySignupForm(_NewPassword, FlaskForm):
         return ok
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     email = EmailField(
         "Email address", validators=[DataRequired("Enter your email address.")], filters=[_strip]
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(
+        "Keep me logged in on this device",
+        description="Not on a shared computer. Staff accounts are never kept logged in.",
+    )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(SafeForm):
     email = EmailField("Email address", validators=_email_validators, filters=[_strip])
 
 
-class ResetPasswordForm(_NewPassword, FlaskForm):
+class ResetPasswordForm(_NewPassword, SafeForm):
     pass
 
 
-class ChangePasswordForm(_NewPassword, FlaskForm):
+class ChangePasswordForm(_NewPassword, SafeForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )

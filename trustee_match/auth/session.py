@@ -1,12 +1,27 @@
-"""How Flask-Login finds the user behind a session."""
+"""How a request finds its user, and how long a login lasts.
+
+Flask-Login keeps the account's session token in the (signed) session cookie; the user loader
+only accepts the account's current one, so a new token (logout, password change, deactivation)
+ends every copy of every session. On top of that each session has an idle and an absolute limit,
+and "keep me logged in" is our own per-login cookie (services/sessions.py), not Flask-Login's.
+"""
 
 from __future__ import annotations
 
-from flask_login import LoginManager
+import time
+
+from flask import Flask, Response, after_this_request, current_app, flash, request, session
+from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import User
+from ..services import sessions
+
+STARTED = "_started_at"  # when this login began (a remembered login keeps its first start)
+SEEN = "_seen_at"  # the last request, to the minute
+_SEEN_GRANULARITY = 60  # seconds: don't rewrite the cookie on every request
+LEGACY_REMEMBER_COOKIE = "remember_token"  # Flask-Login's, which lasted a year; never honoured
 
 
 def configure_login(manager: LoginManager) -> None:
@@ -17,6 +32,105 @@ def configure_login(manager: LoginManager) -> None:
 
     @manager.user_loader
     def load_user(session_token: str) -> User | None:
-        # The session holds the user's session token, not the id: a password change rotates it,
-        # which logs out every other session.
         return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
+def install(app: Flask) -> None:
+    """App-wide hooks: they run before any blueprint's own checks."""
+    app.before_request(_continue_remembered_login)
+    app.before_request(_enforce_session_limits)
+    app.after_request(_drop_legacy_remember_cookie)
+
+
+def begin_session(user: User, *, remember: bool) -> None:
+    """Log this browser in; remember it if asked (never for staff, whose logins are short)."""
+    login_user(user)
+    session[STARTED] = session[SEEN] = time.time()
+    if remember and not user.is_staff:
+        _set_remember_cookie(sessions.remember_login(user))
+
+
+def end_session() -> None:
+    """Log out: this browser, and every other session and remembered login of the account."""
+    if current_user.is_authenticated:
+        sessions.log_out_everywhere(current_user._get_current_object())
+    forget_session()
+
+
+def forget_session() -> None:
+    """Log this browser out, and drop its remember cookie."""
+    logout_user()
+    session.pop(STARTED, None)
+    session.pop(SEEN, None)
+    if _cookie_name() in request.cookies:
+        _set_remember_cookie(None)
+
+
+def _limits(user: User) -> tuple[float, float]:
+    """(idle, absolute) limits in seconds for this kind of account."""
+    config = current_app.config
+    if user.is_staff:
+        return config["STAFF_SESSION_IDLE_MINUTES"] * 60, config["STAFF_SESSION_MAX_HOURS"] * 3600
+    return config["SESSION_IDLE_MINUTES"] * 60, config["SESSION_MAX_HOURS"] * 3600
+
+
+def _enforce_session_limits() -> None:
+    if not current_user.is_authenticated:
+        return
+    now = time.time()
+    idle, absolute = _limits(current_user)
+    started, seen = session.get(STARTED, now), session.get(SEEN, now)
+    if now - seen > idle or now - started > absolute:
+        forget_session()
+        flash("For your security you have been logged out. Please log in again.", "info")
+        return
+    session.setdefault(STARTED, now)
+    if SEEN not in session or now - seen >= _SEEN_GRANULARITY:
+        session[SEEN] = now
+
+
+def _continue_remembered_login() -> None:
+    secret = request.cookies.get(_cookie_name())
+    if not secret or "_user_id" in session:
+        return
+    remembered = sessions.use_remember_token(secret)
+    if remembered is None:
+        _set_remember_cookie(None)
+        return
+    login_user(remembered.user)
+    session[STARTED] = remembered.started_at.timestamp()
+    session[SEEN] = time.time()
+    _set_remember_cookie(remembered.secret)
+
+
+def _drop_legacy_remember_cookie(response: Response) -> Response:
+    if LEGACY_REMEMBER_COOKIE in request.cookies:
+        response.delete_cookie(LEGACY_REMEMBER_COOKIE)
+    return response
+
+
+def _cookie_name() -> str:
+    return current_app.config["REMEMBER_ME_COOKIE"]
+
+
+def _set_remember_cookie(secret: str | None) -> None:
+    """Set (or, with None, delete) the remember cookie on this request's response."""
+    config = current_app.config
+
+    @after_this_request
+    def write(response: Response) -> Response:
+        if secret is None:
+            response.delete_cookie(
+                _cookie_name(), secure=config.get("SESSION_COOKIE_SECURE", False)
+            )
+            return response
+        response.set_cookie(
+            _cookie_name(),
+            secret,
+            max_age=config["REMEMBER_ME_DAYS"] * 86400,
+            secure=config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+            samesite="Lax",
+            path="/",
+        )
+        return response

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
@@ -13,6 +14,8 @@ from ..services import accounts
 from ..services.accounts import CharitySignup
 from ..services.errors import ServiceError
 from ..services.tokens import TokenProblem, check_token
+from ..validators import personal_words
+from . import limits
 from .forms import (
     ChangePasswordForm,
     CharitySignupForm,
@@ -21,8 +24,10 @@ from .forms import (
     ResetPasswordForm,
     VolunteerSignupForm,
 )
+from .session import begin_session, end_session, forget_session
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -47,6 +52,12 @@ def home_for(user) -> str:
     return url_for("volunteer.dashboard")
 
 
+def _personal_words(user) -> list[str]:
+    """The user's own details, which a new password must not be built from."""
+    charity = user.charity.name if user.is_charity and user.charity else None
+    return personal_words(user.email, accounts.display_name_of(user), charity)
+
+
 @bp.route("/signup")
 def signup() -> str:
     return render_template("auth/signup_choice.html")
@@ -57,16 +68,12 @@ def signup() -> str:
 def signup_volunteer() -> str | Response:
     form = VolunteerSignupForm()
     if form.validate_on_submit():
-        try:
-            accounts.register_volunteer(
-                display_name=form.display_name.data,
-                email=form.email.data,
-                password=form.password.data,
-            )
-        except accounts.EmailTaken as error:
-            form.email.errors.append(str(error))
-        else:
-            return redirect(url_for("auth.check_email"))
+        accounts.register_volunteer(
+            display_name=form.display_name.data,
+            email=form.email.data,
+            password=form.password.data,
+        )
+        return redirect(url_for("auth.check_email"))
     return render_template("auth/signup_volunteer.html", form=form)
 
 
@@ -89,8 +96,6 @@ def signup_charity() -> str | Response:
         )
         try:
             accounts.register_charity(signup)
-        except accounts.EmailTaken as error:
-            form.email.errors.append(str(error))
         except ServiceError as error:
             form.regulator_number.errors.append(str(error))
         else:
@@ -115,7 +120,8 @@ def verify_email(token: str) -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"])
+@limits.per_ip
+@limits.per_account
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -123,20 +129,24 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            limits.note_failed_login()
+            known = accounts.find_user_by_email(form.email.data)
+            log.warning("login failed: user %s", known.id if known else "unknown")
             form.password.errors.append("That email and password do not match an account.")
         elif not user.email_verified:
             accounts.resend_verification(user)
             flash("Please confirm your email address first: we have sent you a new link.", "info")
             return redirect(url_for("auth.check_email"))
         else:
-            login_user(user, remember=form.remember.data)
+            begin_session(user, remember=form.remember.data)
+            log.info("login: user %s", user.id)
             return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    logout_user()
+    end_session()
     flash("You have logged out.", "info")
     return redirect(url_for("public.home"))
 
@@ -162,12 +172,13 @@ def reset_password(token: str) -> str | Response:
     if not check.ok:
         return render_template("auth/link_problem.html", problem=check.problem, kind="reset"), 400
     form = ResetPasswordForm()
+    form.personal_words = _personal_words(check.token.user)
     if form.validate_on_submit():
         result = accounts.reset_password(token, form.password.data)
         if not result.ok:
             problem = result.problem or TokenProblem.INVALID
             return render_template("auth/link_problem.html", problem=problem, kind="reset"), 400
-        logout_user()
+        forget_session()
         flash("Your password has been set. Please log in with it.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
@@ -177,6 +188,7 @@ def reset_password(token: str) -> str | Response:
 @login_required
 def change_password() -> str | Response:
     form = ChangePasswordForm()
+    form.personal_words = _personal_words(current_user)
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from ..forms_common import CheckboxesField
+from ..forms_common import CheckboxesField, SafeForm
 from ..models import INCOME_BAND_LABELS, REGIONS
 
 _region_choices = [("", "Choose a region")] + [(r, r) for r in REGIONS]
 
 
-class CharityProfileForm(FlaskForm):
+class CharityProfileForm(SafeForm):
     name = StringField(
         "Charity name", validators=[DataRequired("Enter the name."), Length(max=160)]
     )
@@ -39,7 +38,7 @@ class CharityProfileForm(FlaskForm):
     causes = CheckboxesField("Causes", coerce=int)
 
 
-class NeedForm(FlaskForm):
+class NeedForm(SafeForm):
     title = StringField(
         "Role title",
         validators=[DataRequired("Give the role a title."), Length(max=160)],
@@ -83,7 +82,7 @@ class NeedForm(FlaskForm):
             raise ValidationError("Choose at least one skill the role needs.")
 
 
-class NeedStatusForm(FlaskForm):
+class NeedStatusForm(SafeForm):
     """The buttons that publish, pause or close a need: a CSRF-protected POST with an action."""
 
     action = SelectField(

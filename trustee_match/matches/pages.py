@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 
+from ..forms_common import SafeForm
 from ..models import Charity, CharityMember, Match, Need, NeedSkill, Reply, User, VolunteerProfile
 from ..permissions import can_act_on_match, can_view_match_contacts
 from ..services.errors import ServiceError
@@ -21,7 +21,7 @@ from .actions import ReplyOutcome, record_outcome, record_reply, withdraw_match
 from .links import LinkAction
 
 
-class MatchActionForm(FlaskForm):
+class MatchActionForm(SafeForm):
     """The buttons on a match page: reply, withdraw, report the outcome."""
 
     action = SelectField(

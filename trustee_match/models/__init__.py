@@ -18,6 +18,7 @@ from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker_change import ChangeKind, RankerChange
 from .ranker_run import ACTIVE_RUN_STATES, RankerRun, RunState
 from .ranker_weights import RankerWeights, WeightsStatus
+from .remember import RememberToken
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -51,6 +52,7 @@ __all__ = [
     "RankerRun",
     "RankerWeights",
     "RejectReason",
+    "RememberToken",
     "Reply",
     "Role",
     "RunState",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -64,14 +65,47 @@ def _commit_new_account() -> None:
         ) from None
 
 
-def register_volunteer(*, display_name: str, email: str, password: str) -> User:
-    """Create a volunteer account with an empty profile and send the verification email."""
+def _tell_them_they_have_an_account(user: User, password: str) -> None:
+    """A sign-up with a known address: the page says what it says for a new one, and the
+    address's owner gets an email with a reset link instead of a second account."""
+    # Hash the password all the same, so the answer takes as long as a real sign-up.
+    User().set_password(password)
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE_HOURS"]
+    token = issue_token(user, RESET, timedelta(hours=hours))
+    queue_email(
+        "account_exists",
+        user,
+        subject="You already have a TrusteeMatch account",
+        name=display_name_of(user),
+        login_link=external_url("auth.login"),
+        link=external_url("auth.reset_password", token=token),
+        hours=hours,
+    )
+    db.session.commit()
+
+
+def register_volunteer(*, display_name: str, email: str, password: str) -> None:
+    """Create a volunteer account with an empty profile and send the verification email.
+
+    For an address that already has an account, email its owner instead (sign-up must not
+    say which addresses are registered).
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _tell_them_they_have_an_account(existing, password)
+        return
     user = _new_user(email, password, Role.VOLUNTEER)
     user.volunteer_profile = VolunteerProfile(display_name=display_name.strip())
     db.session.flush()
     _queue_verification(user, display_name.strip())
-    _commit_new_account()
-    return user
+    _commit_new_account_quietly()
+
+
+def _commit_new_account_quietly() -> None:
+    """Commit a sign-up; if another sign-up took the address a moment ago, answer as if done
+    (that one sent its own verification email)."""
+    with suppress(EmailTaken):
+        _commit_new_account()
 
 
 @dataclass(frozen=True)
@@ -86,10 +120,11 @@ class CharitySignup:
     region: str | None
 
 
-def register_charity(signup: CharitySignup) -> User:
+def register_charity(signup: CharitySignup) -> None:
     """Create a charity, its first member's account, and send the verification email.
 
-    The charity starts pending: staff verify it before any of its needs can be published.
+    The charity starts pending: staff verify it before any of its needs can be published. A
+    known address gets an email instead, as in register_volunteer.
     """
     if signup.regulator_number and db.session.scalar(
         select(Charity.id).where(Charity.regulator_number == signup.regulator_number)
@@ -98,6 +133,10 @@ def register_charity(signup: CharitySignup) -> User:
             "That charity is already registered with us. Ask a colleague who has an account "
             "to add you, or contact us."
         )
+    existing = find_user_by_email(signup.email)
+    if existing is not None:
+        _tell_them_they_have_an_account(existing, signup.password)
+        return
     user = _new_user(signup.email, signup.password, Role.CHARITY)
     charity = Charity(
         name=signup.charity_name.strip(),
@@ -116,8 +155,7 @@ def register_charity(signup: CharitySignup) -> User:
     )
     db.session.flush()
     _queue_verification(user, signup.contact_name.strip())
-    _commit_new_account()
-    return user
+    _commit_new_account_quietly()
 
 
 def _queue_verification(user: User, name: str) -> None:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms_common import SafeForm
 from ..models import REGIONS
 
 
@@ -15,25 +16,25 @@ def _printable(form: FlaskForm, field: StringField) -> None:
         raise ValidationError("Search for letters, numbers or words.")
 
 
-class RejectCharityForm(FlaskForm):
+class RejectCharityForm(SafeForm):
     reason = TextAreaField(
         "Reason (the charity will see this)",
         validators=[DataRequired("Give a reason: the charity will see it."), Length(max=500)],
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SafeForm):
     """A bare CSRF-protected POST for one-button actions."""
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(SafeForm):
     class Meta:
         csrf = False
 
     q = StringField("Search by email or name", validators=[Length(max=100)])
 
 
-class VolunteerSearchForm(FlaskForm):
+class VolunteerSearchForm(SafeForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -44,7 +45,7 @@ class VolunteerSearchForm(FlaskForm):
     )
 
 
-class ProposeMatchForm(FlaskForm):
+class ProposeMatchForm(SafeForm):
     need_id = SelectField("Role", coerce=int, validators=[DataRequired("Choose a role.")])
     # Chosen from the search results (radio buttons the template draws).
     volunteer_id = IntegerField(
@@ -52,7 +53,7 @@ class ProposeMatchForm(FlaskForm):
     )
 
 
-class CandidateFilterForm(FlaskForm):
+class CandidateFilterForm(SafeForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -72,7 +73,7 @@ class CandidateFilterForm(FlaskForm):
     )
 
 
-class RejectMatchForm(FlaskForm):
+class RejectMatchForm(SafeForm):
     reason = SelectField(
         "Reason",
         choices=[

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
-from ..forms_common import CheckboxesField
+from ..forms_common import CheckboxesField, SafeForm
 from ..models import REGIONS, BoardExperience, SkillLevel
 
 BIO_MAX = 4000
@@ -17,7 +16,7 @@ LEVEL_CHOICES = [
 ]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(SafeForm):
     display_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
@@ -89,7 +88,7 @@ class ProfileForm(FlaskForm):
         return levels
 
 
-class NeedFilterForm(FlaskForm):
+class NeedFilterForm(SafeForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 

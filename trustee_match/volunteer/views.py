@@ -57,6 +57,11 @@ def _profile_choices(form: ProfileForm) -> None:
     ]
 
 
+def _is_id(text: str) -> bool:
+    # str.isdigit() also passes '²' and 5,000-digit strings, which int() refuses.
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 def profile() -> str | Response:
     profile = current_user.volunteer_profile
@@ -69,7 +74,7 @@ def profile() -> str | Response:
     raw_levels = {
         int(key.removeprefix("level-")): value
         for key, value in request.form.items()
-        if key.startswith("level-") and key.removeprefix("level-").isdigit()
+        if key.startswith("level-") and _is_id(key.removeprefix("level-"))
     }
     if form.validate_on_submit():
         levels = form.skill_levels(raw_levels)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..extensions import limiter
 from ..services.email_events import record_events
+from .payload import BadPayload, load_events
 from .signature import (
     DEFAULT_MAX_AGE_SECONDS,
     SIGNATURE_HEADER,
@@ -24,7 +24,8 @@ bp = Blueprint("webhooks", __name__)
 @bp.post("/sendgrid")
 @limiter.exempt  # SendGrid posts in bursts; the signature, not a rate limit, keeps others out
 def sendgrid_events() -> tuple[Response, int]:
-    """Record a signed batch of delivery events; 403 unless signed, 400 unless a JSON list."""
+    """Record a signed batch of delivery events; 403 unless signed, 400 unless a sane JSON list."""
+    request.max_content_length = current_app.config["WEBHOOK_MAX_CONTENT_LENGTH"]
     body = request.get_data()
     public_key = current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY")
     if not public_key:
@@ -39,11 +40,9 @@ def sendgrid_events() -> tuple[Response, int]:
     if not signed:
         return jsonify(error="signature or timestamp not valid"), 403
     try:
-        events = json.loads(body)
-    except ValueError:
-        return jsonify(error="body is not JSON"), 400
-    if not isinstance(events, list):
-        return jsonify(error="body is not a list of events"), 400
+        events = load_events(body)
+    except BadPayload as problem:
+        return jsonify(error=str(problem)), 400
     counts = record_events(events)
     return jsonify(
         recorded=counts.recorded, duplicates=counts.duplicates, ignored=counts.ignored
