@@ -6,7 +6,8 @@ from wtforms.fields.core import UnboundField
 
 from trustee_match.auth import forms as auth_forms
 from trustee_match.charity import forms as charity_forms
-from trustee_match.forms_common import MatchActionForm, SafeForm
+from trustee_match.forms_common import SafeForm
+from trustee_match.matches.pages import MatchActionForm
 from trustee_match.staff import forms as staff_forms
 from trustee_match.volunteer import forms as volunteer_forms
 

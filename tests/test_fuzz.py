@@ -18,9 +18,9 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
-from trustee_match.services.matches import approve_match, propose_match
 
 from trustee_match.extensions import db
+from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import User
 
 from .conftest import PASSWORD, login
@@ -138,7 +138,7 @@ def _valid_forms(v: Visitors) -> dict[str, dict[str, object]]:
         "staff.set_active": {"active": "1"},
         "staff.propose": {
             "need_id": str(v.spare_need_id),
-            "volunteer_email": v.users["volunteer"].email,
+            "volunteer_id": str(v.users["volunteer"].id),
         },
         "staff.match_action": {"reason": "location", "note": "Too far."},
     }

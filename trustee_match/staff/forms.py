@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..forms_common import SafeForm
 from ..models import REGIONS
+from ..request_guard import MAX_ID
 
 
 def _printable(form: FlaskForm, field: StringField) -> None:
@@ -49,7 +50,11 @@ class ProposeMatchForm(SafeForm):
     need_id = SelectField("Role", coerce=int, validators=[DataRequired("Choose a role.")])
     # Chosen from the search results (radio buttons the template draws).
     volunteer_id = IntegerField(
-        "Volunteer", validators=[DataRequired("Choose a volunteer from the search results.")]
+        "Volunteer",
+        validators=[
+            DataRequired("Choose a volunteer from the search results."),
+            NumberRange(min=1, max=MAX_ID, message="Choose a volunteer from the search results."),
+        ],
     )
 
 
