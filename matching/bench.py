@@ -43,7 +43,9 @@ def naive_ms_per_pair(n_volunteers: int = 300, n_needs: int = 5, seed: int = 0) 
     return (time.perf_counter() - start) * 1000 / (n_volunteers * n_needs)
 
 
-def run(n_volunteers: int, n_needs: int, seed: int = 0, queries: int = 200) -> dict:
+def run(
+    n_volunteers: int, n_needs: int, seed: int = 0, queries: int = 200, n_jobs: int | None = 2
+) -> dict:
     """Build, query, update and batch; return the figures."""
     def say(msg):
         print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
@@ -52,7 +54,7 @@ def run(n_volunteers: int, n_needs: int, seed: int = 0, queries: int = 200) -> d
     say(f"generating {n_volunteers} volunteers and {n_needs} needs")
     vols = make_volunteers(n_volunteers, seed)
     needs = make_needs(n_needs, seed + 1)
-    index = MatchIndex(progress=say, random_state=seed)
+    index = MatchIndex(progress=say, random_state=seed, n_jobs=n_jobs)
     start = time.perf_counter()
     index.fit(vols, needs)
     build_s = time.perf_counter() - start
@@ -89,6 +91,7 @@ def run(n_volunteers: int, n_needs: int, seed: int = 0, queries: int = 200) -> d
     return {
         "volunteers": n_volunteers,
         "needs": n_needs,
+        "n_jobs": n_jobs,
         "build_s": build_s,
         "need_top10_ms_median": float(np.median(need_ms)),
         "need_top10_ms_p95": float(np.percentile(need_ms, 95)),
@@ -111,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--volunteers", type=int, default=100_000)
     parser.add_argument("--needs", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--n-jobs", type=int, default=2, help="threads per query and batch")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.volunteers, args.needs, args.seed)
+    result = run(args.volunteers, args.needs, args.seed, n_jobs=args.n_jobs)
     if args.json:
         print(json.dumps(result))
     else:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
+
+import numpy as np
 
 from matching.records import NeedRecord, VolunteerRecord
 from matching.text import TextRelevance
 from matching.vocabulary import SkillVocabulary
 
+UNSEEN = np.iinfo(np.int32).max  # a known value that no row holds
+
 
 class Interner:
-    """Append-only string -> integer ids, shared by every snapshot of one index."""
+    """Append-only string -> integer ids, shared by every snapshot of one index.
+
+    Only the index's writers (under its write lock) create ids; readers pass
+    ``create=False`` and never change it.
+    """
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -25,8 +31,7 @@ class Interner:
         for key in keys:
             i = self._ids.get(key)
             if i is None and create:
-                with self._lock:
-                    i = self._ids.setdefault(key, len(self._ids))
+                i = self._ids.setdefault(key, len(self._ids))
             if i is not None:
                 out.append(i)
         return sorted(set(out))
@@ -53,7 +58,9 @@ class Encoder:
     def causes_of(self, record) -> frozenset[str]:
         return frozenset(c.strip().lower() for c in record.causes if c and c.strip())
 
-    def region_code(self, region: str | None) -> int:
+    def region_code(self, region: str | None, create: bool = True) -> int:
+        """-1 for unknown; with ``create=False`` a region no row has gets ``UNSEEN``."""
         if region is None or not region.strip():
             return -1
-        return self.regions.ids([region.strip().lower()])[0]
+        ids = self.regions.ids([region.strip().lower()], create)
+        return ids[0] if ids else UNSEEN

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from matching import ranker
 from matching.encoder import Encoder, Interner
-from matching.reasons import explain
 from matching.records import NeedRecord, Proposal, VolunteerRecord
+from matching.shortlist import Shortlist, make_proposal
 from matching.signals import DEFAULT_WEIGHTS, SIGNALS
 from matching.tables import Table, build_table, with_record, without
 from matching.text import TextRelevance
@@ -36,7 +39,17 @@ def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
     return weights
 
 
-class MatchIndex:
+def effective_n_jobs(n_jobs: int | None) -> int:
+    """Threads for ``n_jobs`` as scikit-learn reads it: None is 1, -1 every core, -2 all but
+    one."""
+    if n_jobs is None or n_jobs == 0:
+        return 1
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    return int(n_jobs)
+
+
+class MatchIndex(BaseEstimator):
     """Rank volunteers for needs and needs for volunteers, with reasons.
 
     Parameters
@@ -50,14 +63,25 @@ class MatchIndex:
         Parameters of :class:`~matching.text.TextRelevance`.
     random_state : int, default=0
         Seed for the text model's standardisation sample.
+    n_jobs : int, optional
+        Threads for one query's sparse products over a large table (20,000 rows or more), and
+        needs scored at once by :meth:`propose_batch`. None means 1, -1 every core.
     progress : callable, optional
         Called with a short message at each build step.
 
+    Attributes
+    ----------
+    snapshot_ : the current immutable snapshot (tables, weights, encoder), set by ``fit``.
+
     Notes
     -----
-    Reads take the current immutable snapshot and never block. Writes (``fit``, ``add_*``,
-    ``remove_*``, ``set_weights``) build a new snapshot and swap it in under a lock. Words first
-    seen after ``fit`` do not count towards text relevance until the next ``fit``.
+    ``__init__`` only stores the parameters, so the index can be cloned
+    (``sklearn.base.clone``) and a fitted one pickled. Reads take the current immutable
+    snapshot and never block, and never change it: a need whose region, skills or causes the
+    index has never seen is scored against it as it is. Writes (``fit``, ``add_*``,
+    ``remove_*``, ``set_weights``) build a new snapshot and swap it in under a write lock,
+    made on first use. Words first seen after ``fit`` do not count towards text relevance
+    until the next ``fit``.
     """
 
     def __init__(
@@ -66,14 +90,37 @@ class MatchIndex:
         weights: dict[str, float] | None = None,
         text_params: dict | None = None,
         random_state: int = 0,
+        n_jobs: int | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
         self.vocabulary = vocabulary
         self.weights = weights
         self.text_params = text_params
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.progress = progress
-        self._write_lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        # a lock and a thread pool are per process: an unpickled index makes its own
+        state = dict(super().__getstate__())
+        state.pop("_write_lock", None)
+        state.pop("_pool", None)
+        return state
+
+    def _lock(self) -> threading.Lock:
+        # dict.setdefault is atomic, so two first writers still share one lock
+        return self.__dict__.setdefault("_write_lock", threading.Lock())
+
+    def _map(self):
+        """``map`` over a thread pool of ``n_jobs`` threads (the builtin ``map`` for one)."""
+        n = effective_n_jobs(self.n_jobs)
+        if n <= 1:
+            return map
+        made = self.__dict__.get("_pool")
+        if made is None or made[0] != n:  # first use, or n_jobs changed by set_params
+            made = (n, ThreadPoolExecutor(max_workers=n, thread_name_prefix="matching"))
+            self.__dict__["_pool"] = made
+        return made[1].map
 
     def _say(self, message: str) -> None:
         if self.progress is not None:
@@ -91,7 +138,7 @@ class MatchIndex:
             if not isinstance(r, NeedRecord):
                 raise TypeError(f"expected NeedRecord, got {type(r).__name__}")
         weights = _check_weights(self.weights)
-        with self._write_lock:  # updates wait for a rebuild; reads never do
+        with self._lock():  # updates wait for a rebuild; reads never do
             snapshot = self._build(volunteers, needs, weights)
             self.snapshot_ = snapshot
         self._say("done")
@@ -120,7 +167,7 @@ class MatchIndex:
 
     def _swap(self, change: Callable[[_Snapshot], _Snapshot]) -> None:
         self._check_fitted()
-        with self._write_lock:
+        with self._lock():
             self.snapshot_ = change(self.snapshot_)
 
     def add_volunteer(self, record: VolunteerRecord) -> None:
@@ -195,7 +242,42 @@ class MatchIndex:
 
     def _score_need(self, snap: _Snapshot, need: NeedRecord, exclude: Iterable[str]):
         rows = snap.volunteers.rows(exclude)
-        return ranker.score_need(need, snap.volunteers, snap.encoder, snap.weights, rows)
+        return ranker.score_need(
+            need, snap.volunteers, snap.encoder, snap.weights, rows, self._map()
+        )
+
+    def shortlist(
+        self, need: str | NeedRecord, depth: int = 10, exclude: Iterable[str] = ()
+    ) -> Shortlist:
+        """The ``depth`` best volunteers for a need, best first, from one snapshot.
+
+        Cheaper than :meth:`top_volunteers` when only some candidates will be kept: reasons
+        are written only for the proposals asked of the shortlist.
+
+        Parameters
+        ----------
+        need : str or NeedRecord
+            A need id in the index, or a record (scored without being added).
+        depth : int, default=10
+        exclude : iterable of str
+            Volunteer ids that must not appear.
+
+        Returns
+        -------
+        Shortlist
+        """
+        snap = self._check_fitted()
+        record = self._need(snap, need)
+        scored = self._score_need(snap, record, set(exclude))
+        rows = ranker.top_rows(scored, int(depth))
+        return Shortlist(
+            need=record,
+            volunteer_ids=[snap.volunteers.id_at(r) for r in rows],
+            scores=scored.score[rows],
+            _snap=snap,
+            _scored=ranker.subset(scored, rows),
+            _rows=rows,
+        )
 
     def top_volunteers(
         self, need: str | NeedRecord, k: int = 10, exclude: Iterable[str] = ()
@@ -216,16 +298,7 @@ class MatchIndex:
         -------
         list of Proposal
         """
-        snap = self._check_fitted()
-        record = self._need(snap, need)
-        scored = self._score_need(snap, record, set(exclude))
-        return [
-            self._proposal(
-                snap, record, snap.volunteers.record_at(r), scored, r,
-                has=snap.volunteers.store.slugs[r],
-            )
-            for r in ranker.top_rows(scored, int(k))
-        ]
+        return self.shortlist(need, k, exclude).proposals()
 
     def top_needs(
         self, volunteer: str | VolunteerRecord, k: int = 10, exclude: Iterable[str] = ()
@@ -235,27 +308,20 @@ class MatchIndex:
         record = self._volunteer(snap, volunteer)
         rows = snap.needs.rows(set(exclude))
         has = snap.encoder.volunteer_skills(record)
-        scored = ranker.score_volunteer(record, snap.needs, snap.encoder, snap.weights, rows)
+        scored = ranker.score_volunteer(
+            record, snap.needs, snap.encoder, snap.weights, rows, self._map()
+        )
         return [
-            self._proposal(
+            make_proposal(
                 snap, snap.needs.record_at(r), record, scored, r, has=has,
                 wanted=snap.needs.store.slugs[r],
             )
             for r in ranker.top_rows(scored, int(k))
         ]
 
-    def _proposal(self, snap, need, volunteer, scored, row, has=None, wanted=None) -> Proposal:
-        breakdown = {
-            name: (round(float(v[row]), 4) if known[row] else None)
-            for name, (v, known) in scored.signals.items()
-        }
-        return Proposal(
-            need_id=need.id,
-            volunteer_id=volunteer.id,
-            score=float(scored.score[row]),
-            breakdown=breakdown,
-            reasons=explain(need, volunteer, breakdown, snap.encoder, has, wanted),
-        )
+    def need_ids(self) -> list[str]:
+        """Ids of the live needs, in the order they were added."""
+        return self._check_fitted().needs.live_ids()
 
     def propose_batch(
         self,
@@ -271,3 +337,4 @@ class MatchIndex:
         from matching.batch import propose_batch
 
         return propose_batch(self, need_ids, k, cap_per_volunteer, exclude)
+

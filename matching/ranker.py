@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,24 +13,23 @@ from matching.tables import Segment, Table
 from matching.text import text_value
 from matching.text_rows import TextRows
 
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching")
-_THREADED_ROWS = 20_000
 RERANK_DEPTH = 200
+THREADED_ROWS = 20_000  # below this, handing segments to threads costs more than it saves
+
+Map = Callable[[Callable, Iterable], Iterator]
 
 
-def _block_scores(table: Table, enc: Encoder, query, head: bool = False):
+def _block_scores(table: Table, enc: Encoder, query, head: bool = False, pmap: Map = map):
     """Raw channel scores over all segments (word, char, and head when asked for).
 
-    The products run on two threads when the table is large.
+    ``pmap`` maps over the segments: the index passes its thread pool's ``map`` when it has
+    ``n_jobs > 1`` and the table is large.
     """
     def one(seg: Segment):
         w, c = enc.text.channel_scores(seg.text, query)
         return w, c, (enc.text.head_scores(seg.text, query) if head else None)
 
-    if table.n_rows >= _THREADED_ROWS:
-        parts = list(_POOL.map(one, table.segments))
-    else:
-        parts = [one(s) for s in table.segments]
+    parts = list((pmap if table.n_rows >= THREADED_ROWS else map)(one, table.segments))
     if not parts:
         empty = np.zeros(0, np.float32)
         return empty, empty, empty
@@ -39,7 +38,9 @@ def _block_scores(table: Table, enc: Encoder, query, head: bool = False):
     return w, c, (np.concatenate([p[2] for p in parts]) if head else None)
 
 
-def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.ndarray:
+def text_scores(
+    table: Table, enc: Encoder, counts, allowed: np.ndarray, pmap: Map = map
+) -> np.ndarray:
     """Standardised text relevance with pseudo-relevance feedback on the best rows.
 
     ``counts`` is the query's row from ``enc.text.counts``. A short query also scores the
@@ -47,7 +48,7 @@ def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.n
     """
     text = enc.text
     a = text.head_weight_for(counts) if counts.nnz else 0.0
-    w, c, h = _block_scores(table, enc, text.query_vectors(counts), head=a > 0)
+    w, c, h = _block_scores(table, enc, text.query_vectors(counts), head=a > 0, pmap=pmap)
     z = text.combine(w, c)
     if a > 0:
         h = np.float32(a) * text.head_z(h)
@@ -59,7 +60,9 @@ def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.n
     depth = min(RERANK_DEPTH, len(pool))
     best = pool[np.argpartition(-z[pool], depth - 1)[:depth]]
     best = best[np.argsort(-z[best], kind="stable")]
-    rows = TextRows(table.counts(best), table.word_norm[best], table.char_norm[best])
+    rows = TextRows(
+        table.counts(best), table.word_norm[best], table.char_norm[best], exponent=text.pivot
+    )
     expanded = text.query_vectors(counts, feedback=rows.counts[:m])
     z[best] = text.combine(*text.channel_scores(rows, expanded), text.feedback_scale_)
     if a > 0:
@@ -84,8 +87,10 @@ def _overlap(table: Table, name: str, ids: list[int]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
-def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> Scored:
-    """Score every volunteer row for one need record."""
+def score_need(
+    need, volunteers: Table, enc: Encoder, weights, exclude_rows, pmap: Map = map
+) -> Scored:
+    """Score every volunteer row for one need record (reads the encoder, never adds to it)."""
     allowed = volunteers.alive.copy()
     allowed[list(exclude_rows)] = False
     required, desired = enc.need_skills(need)
@@ -94,7 +99,7 @@ def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> 
     full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     counts = enc.text.counts([need.full_text()])
-    z = text_scores(volunteers, enc, counts, allowed & volunteers.has_text)
+    z = text_scores(volunteers, enc, counts, allowed & volunteers.has_text, pmap)
     s["text"] = (text_value(z), volunteers.has_text & (counts.nnz > 0))
     s["skills_required"] = sig.coverage(
         _overlap(volunteers, "skills", req_ids), full(len(required))
@@ -107,7 +112,7 @@ def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> 
         volunteers.n_causes,
     )
     s["place"] = sig.place(
-        full(enc.region_code(need.region)).astype(np.int32),
+        np.full(n, enc.region_code(need.region, create=False), dtype=np.int32),
         full(-1 if need.remote_ok is None else int(need.remote_ok)),
         volunteers.region,
         volunteers.remote,
@@ -118,8 +123,10 @@ def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> 
     return Scored(sig.combine(s, weights), s, allowed)
 
 
-def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows) -> Scored:
-    """Score every need row for one volunteer record."""
+def score_volunteer(
+    volunteer, needs: Table, enc: Encoder, weights, exclude_rows, pmap: Map = map
+) -> Scored:
+    """Score every need row for one volunteer record (reads the encoder, never adds to it)."""
     allowed = needs.alive.copy()
     allowed[list(exclude_rows)] = False
     n = needs.n_rows
@@ -127,7 +134,7 @@ def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows
     has = enc.skills.ids(enc.volunteer_skills(volunteer), False)
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     counts = enc.text.counts([volunteer.full_text()])
-    z = text_scores(needs, enc, counts, allowed & needs.has_text)
+    z = text_scores(needs, enc, counts, allowed & needs.has_text, pmap)
     s["text"] = (text_value(z), needs.has_text & (counts.nnz > 0))
     s["skills_required"] = sig.coverage(
         _overlap(needs, "skills", has), needs.n_skills
@@ -142,7 +149,7 @@ def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows
         needs.n_causes,
     )
     s["place"] = sig.place(
-        full(enc.region_code(volunteer.region)).astype(np.int32),
+        np.full(n, enc.region_code(volunteer.region, create=False), dtype=np.int32),
         full(-1 if volunteer.remote_ok is None else int(volunteer.remote_ok)),
         needs.region,
         needs.remote,

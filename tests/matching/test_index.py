@@ -137,5 +137,6 @@ def test_learner_beats_default_weights_on_held_out_labels(tmp_path):
     assert loaded.weights_ == pytest.approx(learner.weights_) and loaded.version == "1"
     few = WeightLearner().fit(b[:10], y[:10], g[:10])
     assert few.fallback_ and few.weights_["text"] == pytest.approx(0.35)
-    INDEX.set_weights(learner.weights_)
-    assert np.isfinite([p.score for p in INDEX.top_volunteers(NEEDS[0].id)]).all()
+    index = MatchIndex().fit(VOLS, NEEDS)  # its own index: the shared one stays unchanged
+    index.set_weights(learner.weights_)
+    assert np.isfinite([p.score for p in index.top_volunteers(NEEDS[0].id)]).all()

@@ -1,0 +1,66 @@
+"""A need's best candidates from one snapshot of the index, and the proposals made from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.ranker import Scored
+from matching.reasons import explain
+from matching.records import NeedRecord, Proposal, VolunteerRecord
+
+
+def make_proposal(snap, need, volunteer, scored: Scored, at: int, has=None, wanted=None):
+    """The proposal for the pair whose values sit at position ``at`` of ``scored``."""
+    breakdown = {
+        name: (round(float(v[at]), 4) if known[at] else None)
+        for name, (v, known) in scored.signals.items()
+    }
+    return Proposal(
+        need_id=need.id,
+        volunteer_id=volunteer.id,
+        score=float(scored.score[at]),
+        breakdown=breakdown,
+        reasons=explain(need, volunteer, breakdown, snap.encoder, has, wanted),
+    )
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The best volunteers for one need, best first, read from one snapshot.
+
+    Attributes
+    ----------
+    need : NeedRecord
+    volunteer_ids : list of str
+        Best first.
+    scores : ndarray of float
+        The combined score of each, in [0, 1].
+
+    Proposals (with their reasons) are made only when asked for, so a caller that looks at
+    many candidates and keeps a few pays for the reasons of the few.
+    """
+
+    need: NeedRecord
+    volunteer_ids: list[str]
+    scores: np.ndarray
+    _snap: object
+    _scored: Scored  # values for the shortlisted rows only, in shortlist order
+    _rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.volunteer_ids)
+
+    def proposal(self, i: int) -> Proposal:
+        """The proposal for the i-th candidate (0 is the best)."""
+        row = int(self._rows[i])
+        volunteers = self._snap.volunteers
+        volunteer: VolunteerRecord = volunteers.record_at(row)
+        return make_proposal(
+            self._snap, self.need, volunteer, self._scored, i, has=volunteers.store.slugs[row]
+        )
+
+    def proposals(self) -> list[Proposal]:
+        """Every candidate's proposal, best first."""
+        return [self.proposal(i) for i in range(len(self))]
