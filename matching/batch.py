@@ -48,12 +48,17 @@ def propose_batch(
     cap_per_volunteer: int = 3,
     exclude: dict[str, Iterable[str]] | None = None,
     depth: int | None = None,
+    fill_with_infeasible: bool = True,
 ) -> BatchResult:
     """Greedy assignment by descending score with capacities on both sides.
 
     Each need gets at most ``k`` volunteers and each volunteer at most ``cap_per_volunteer``
     needs. Candidates are each need's best ``depth`` volunteers (default ``k + 4 * cap``
     and at least 50), so a need whose favourites are taken falls back to its next best.
+    Every feasible pair is placed before any infeasible one, so a volunteer who cannot meet a
+    hard need is proposed only for a need left with fewer than ``k`` feasible candidates
+    (marked ``feasible=False``, with ``why_not``), and never if ``fill_with_infeasible`` is
+    False.
 
     Only public methods of the index are used: each need's :meth:`MatchIndex.shortlist` (on
     ``index.n_jobs`` threads), then the proposals of the pairs kept.
@@ -68,6 +73,7 @@ def propose_batch(
     exclude : dict of need id to volunteer ids, optional
         Per-need hard filters, as for ``top_volunteers``.
     depth : int, optional
+    fill_with_infeasible : bool, default=True
 
     Returns
     -------
@@ -91,11 +97,13 @@ def propose_batch(
     chosen: list[list[int]] = [[] for _ in need_ids]
     load: Counter[str] = Counter()
     candidates = [
-        (-float(score), j, i)
+        (-score, j, i)
         for j, s in enumerate(shortlists)
-        for i, score in enumerate(s.scores.tolist())
+        for i, (score, ok) in enumerate(zip(s.scores.tolist(), s.feasible.tolist(), strict=True))
+        if ok or fill_with_infeasible
     ]
-    # best pairs first; ties by need, then by each need's own order
+    # best pairs first (so every feasible pair before any infeasible one: see
+    # ``feasibility.fold``); ties by need, then by each need's own order
     for _, j, i in sorted(candidates):
         volunteer = shortlists[j].volunteer_ids[i]
         if len(chosen[j]) < k and load[volunteer] < cap_per_volunteer:

@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from matching import ranker
-from matching.encoder import Encoder, Interner
+from matching.encoder import Encoder
 from matching.records import NeedRecord, Proposal, VolunteerRecord
 from matching.shortlist import Shortlist, make_proposal
-from matching.signals import DEFAULT_WEIGHTS, SIGNALS
-from matching.tables import Table, build_table, with_record, without
-from matching.text import TextRelevance
+from matching.snapshot import Snapshot, build_snapshot, check_weights, effective_n_jobs
+from matching.tables import with_record, without
 from matching.vocabulary import SkillVocabulary
 
-
-@dataclass(frozen=True)
-class _Snapshot:
-    volunteers: Table
-    needs: Table
-    weights: dict[str, float]
-    encoder: Encoder
-
-
-def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = set(weights) - set(SIGNALS)
-    if unknown:
-        raise ValueError(f"unknown signals in weights: {sorted(unknown)}")
-    if any(w < 0 for w in weights.values()) or not any(w > 0 for w in weights.values()):
-        raise ValueError("weights must be non-negative with at least one positive")
-    return weights
-
-
-def effective_n_jobs(n_jobs: int | None) -> int:
-    """Threads for ``n_jobs`` as scikit-learn reads it: None is 1, -1 every core, -2 all but
-    one."""
-    if n_jobs is None or n_jobs == 0:
-        return 1
-    if n_jobs < 0:
-        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)
-    return int(n_jobs)
+__all__ = ["MatchIndex", "effective_n_jobs"]
 
 
 class MatchIndex(BaseEstimator):
@@ -56,6 +28,9 @@ class MatchIndex(BaseEstimator):
     ----------
     vocabulary : SkillVocabulary, optional
         The skills taxonomy; the built-in default when None.
+    cause_vocabulary : SkillVocabulary, optional
+        The causes taxonomy ("young people" and "children" are one cause); the built-in
+        default when None.
     weights : dict of str to float, optional
         Signal weights (see ``matching.signals.SIGNALS``); defaults when None. A fitted
         :class:`~matching.learn.WeightLearner`'s ``weights_`` can be passed here.
@@ -92,8 +67,10 @@ class MatchIndex(BaseEstimator):
         random_state: int = 0,
         n_jobs: int | None = None,
         progress: Callable[[str], None] | None = None,
+        cause_vocabulary: SkillVocabulary | None = None,
     ) -> None:
         self.vocabulary = vocabulary
+        self.cause_vocabulary = cause_vocabulary
         self.weights = weights
         self.text_params = text_params
         self.random_state = random_state
@@ -137,35 +114,23 @@ class MatchIndex(BaseEstimator):
         for r in needs:
             if not isinstance(r, NeedRecord):
                 raise TypeError(f"expected NeedRecord, got {type(r).__name__}")
-        weights = _check_weights(self.weights)
+        weights = check_weights(self.weights)
         with self._lock():  # updates wait for a rebuild; reads never do
-            snapshot = self._build(volunteers, needs, weights)
-            self.snapshot_ = snapshot
+            self.snapshot_ = build_snapshot(
+                volunteers, needs, weights, vocabulary=self.vocabulary,
+                cause_vocabulary=self.cause_vocabulary, text_params=self.text_params,
+                random_state=self.random_state, say=self._say,
+            )
         self._say("done")
         return self
 
-    def _build(self, volunteers, needs, weights) -> _Snapshot:
-        text = TextRelevance(**{"random_state": self.random_state, **(self.text_params or {})})
-        self._say(f"text model: {len(volunteers)} volunteers, {len(needs)} needs")
-        vol_rows, need_rows = text.fit_transform(
-            [v.full_text() for v in volunteers], [n.full_text() for n in needs]
-        )
-        enc = Encoder(
-            self.vocabulary or SkillVocabulary.default(), text, Interner(), Interner(), Interner()
-        )
-        self._say("volunteer table")
-        vols = build_table(volunteers, enc, is_need=False, rows=vol_rows)
-        self._say("need table")
-        need_table = build_table(needs, enc, is_need=True, rows=need_rows)
-        return _Snapshot(vols, need_table, weights, enc)
-
-    def _check_fitted(self) -> _Snapshot:
+    def _check_fitted(self) -> Snapshot:
         snap = getattr(self, "snapshot_", None)
         if snap is None:
             raise RuntimeError("MatchIndex is not fitted: call fit(volunteers, needs) first")
         return snap
 
-    def _swap(self, change: Callable[[_Snapshot], _Snapshot]) -> None:
+    def _swap(self, change: Callable[[Snapshot], Snapshot]) -> None:
         self._check_fitted()
         with self._lock():
             self.snapshot_ = change(self.snapshot_)
@@ -197,7 +162,7 @@ class MatchIndex(BaseEstimator):
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """Swap in new signal weights (e.g. ``WeightLearner.weights_``)."""
-        checked = _check_weights(weights)
+        checked = check_weights(weights)
         self._swap(lambda s: replace(s, weights=checked))
 
     @property
@@ -215,32 +180,23 @@ class MatchIndex(BaseEstimator):
         """Number of live needs."""
         return self._check_fitted().needs.n_alive
 
-    def _need(self, snap: _Snapshot, need: str | NeedRecord) -> NeedRecord:
-        if isinstance(need, NeedRecord):
-            return need
-        row = snap.needs.row(need)
-        if row is None:
-            raise KeyError(f"unknown need id: {need!r}")
-        return snap.needs.record_at(row)
-
-    def _volunteer(self, snap: _Snapshot, volunteer: str | VolunteerRecord) -> VolunteerRecord:
-        if isinstance(volunteer, VolunteerRecord):
-            return volunteer
-        row = snap.volunteers.row(volunteer)
-        if row is None:
-            raise KeyError(f"unknown volunteer id: {volunteer!r}")
-        return snap.volunteers.record_at(row)
-
     def score_volunteers(
-        self, need: str | NeedRecord, exclude: Iterable[str] = ()
-    ) -> tuple[list[str], np.ndarray]:
-        """Combined score of every live, non-excluded volunteer for a need (ids, scores)."""
-        snap = self._check_fitted()
-        scored = self._score_need(snap, self._need(snap, need), exclude)
-        rows = np.nonzero(scored.allowed)[0]
-        return [snap.volunteers.id_at(r) for r in rows], scored.score[rows]
+        self, need: str | NeedRecord, exclude: Iterable[str] = (), return_feasible: bool = False
+    ) -> tuple[list[str], np.ndarray] | tuple[list[str], np.ndarray, np.ndarray]:
+        """Combined score of every live, non-excluded volunteer for a need.
 
-    def _score_need(self, snap: _Snapshot, need: NeedRecord, exclude: Iterable[str]):
+        Returns ``(ids, scores)``, or ``(ids, scores, feasible)`` with ``return_feasible``:
+        a ranking puts every feasible volunteer first (see :meth:`top_volunteers`).
+        """
+        snap = self._check_fitted()
+        scored = self._score_need(snap, snap.need(need), exclude)
+        rows = np.nonzero(scored.allowed)[0]
+        ids = [snap.volunteers.id_at(r) for r in rows]
+        if return_feasible:
+            return ids, scored.score[rows], scored.feasible[rows]
+        return ids, scored.score[rows]
+
+    def _score_need(self, snap: Snapshot, need: NeedRecord, exclude: Iterable[str]):
         rows = snap.volunteers.rows(exclude)
         return ranker.score_need(
             need, snap.volunteers, snap.encoder, snap.weights, rows, self._map()
@@ -251,29 +207,19 @@ class MatchIndex(BaseEstimator):
     ) -> Shortlist:
         """The ``depth`` best volunteers for a need, best first, from one snapshot.
 
-        Cheaper than :meth:`top_volunteers` when only some candidates will be kept: reasons
-        are written only for the proposals asked of the shortlist.
-
-        Parameters
-        ----------
-        need : str or NeedRecord
-            A need id in the index, or a record (scored without being added).
-        depth : int, default=10
-        exclude : iterable of str
-            Volunteer ids that must not appear.
-
-        Returns
-        -------
-        Shortlist
+        As :meth:`top_volunteers`, but reasons are written only for the proposals asked of
+        the :class:`~matching.shortlist.Shortlist`, so looking at many candidates and keeping
+        a few pays for the reasons of the few.
         """
         snap = self._check_fitted()
-        record = self._need(snap, need)
+        record = snap.need(need)
         scored = self._score_need(snap, record, set(exclude))
         rows = ranker.top_rows(scored, int(depth))
         return Shortlist(
             need=record,
             volunteer_ids=[snap.volunteers.id_at(r) for r in rows],
             scores=scored.score[rows],
+            feasible=scored.feasible[rows],
             _snap=snap,
             _scored=ranker.subset(scored, rows),
             _rows=rows,
@@ -283,6 +229,10 @@ class MatchIndex(BaseEstimator):
         self, need: str | NeedRecord, k: int = 10, exclude: Iterable[str] = ()
     ) -> list[Proposal]:
         """The k best volunteers for a need, best first.
+
+        A volunteer who cannot meet a hard need of the role (``Proposal.feasible`` False,
+        ``Proposal.why_not`` saying why) never ranks above one who can: they come last, for
+        staff who look further.
 
         Parameters
         ----------
@@ -303,17 +253,21 @@ class MatchIndex(BaseEstimator):
     def top_needs(
         self, volunteer: str | VolunteerRecord, k: int = 10, exclude: Iterable[str] = ()
     ) -> list[Proposal]:
-        """The k best needs for a volunteer, best first (``exclude`` holds need ids)."""
+        """The k best needs for a volunteer, best first (``exclude`` holds need ids).
+
+        Needs the volunteer cannot meet come after every need they can (see
+        :meth:`top_volunteers`); ``Proposal.reasons_for_volunteer`` speaks to them.
+        """
         snap = self._check_fitted()
-        record = self._volunteer(snap, volunteer)
+        record = snap.volunteer(volunteer)
         rows = snap.needs.rows(set(exclude))
-        has = snap.encoder.volunteer_skills(record)
+        has = snap.encoder.volunteer_evidence(record)
         scored = ranker.score_volunteer(
             record, snap.needs, snap.encoder, snap.weights, rows, self._map()
         )
         return [
             make_proposal(
-                snap, snap.needs.record_at(r), record, scored, r, has=has,
+                snap, snap.needs.record_at(r), record, scored, r, has,
                 wanted=snap.needs.store.slugs[r],
             )
             for r in ranker.top_rows(scored, int(k))
@@ -329,6 +283,7 @@ class MatchIndex(BaseEstimator):
         k: int = 10,
         cap_per_volunteer: int = 3,
         exclude: dict[str, Iterable[str]] | None = None,
+        fill_with_infeasible: bool = True,
     ):
         """Proposals for many needs at once, no volunteer proposed more than the cap.
 
@@ -336,5 +291,8 @@ class MatchIndex(BaseEstimator):
         """
         from matching.batch import propose_batch
 
-        return propose_batch(self, need_ids, k, cap_per_volunteer, exclude)
+        return propose_batch(
+            self, need_ids, k, cap_per_volunteer, exclude,
+            fill_with_infeasible=fill_with_infeasible,
+        )
 

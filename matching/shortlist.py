@@ -11,18 +11,25 @@ from matching.reasons import explain
 from matching.records import NeedRecord, Proposal, VolunteerRecord
 
 
-def make_proposal(snap, need, volunteer, scored: Scored, at: int, has=None, wanted=None):
+def make_proposal(
+    snap, need, volunteer, scored: Scored, at: int, evidence=None, wanted=None
+) -> Proposal:
     """The proposal for the pair whose values sit at position ``at`` of ``scored``."""
     breakdown = {
         name: (round(float(v[at]), 4) if known[at] else None)
         for name, (v, known) in scored.signals.items()
     }
+    blockers = int(scored.blockers[at])
+    reasons = explain(need, volunteer, breakdown, snap.encoder, evidence, wanted, blockers)
     return Proposal(
         need_id=need.id,
         volunteer_id=volunteer.id,
         score=float(scored.score[at]),
         breakdown=breakdown,
-        reasons=explain(need, volunteer, breakdown, snap.encoder, has, wanted),
+        reasons=reasons.staff,
+        reasons_for_volunteer=reasons.volunteer,
+        feasible=blockers == 0,
+        why_not=reasons.why_not,
     )
 
 
@@ -34,9 +41,11 @@ class Shortlist:
     ----------
     need : NeedRecord
     volunteer_ids : list of str
-        Best first.
+        Best first: every feasible candidate before any infeasible one, then by score.
     scores : ndarray of float
         The combined score of each, in [0, 1].
+    feasible : ndarray of bool
+        Whether each can meet the need's hard needs (see :mod:`matching.feasibility`).
 
     Proposals (with their reasons) are made only when asked for, so a caller that looks at
     many candidates and keeps a few pays for the reasons of the few.
@@ -45,6 +54,7 @@ class Shortlist:
     need: NeedRecord
     volunteer_ids: list[str]
     scores: np.ndarray
+    feasible: np.ndarray
     _snap: object
     _scored: Scored  # values for the shortlisted rows only, in shortlist order
     _rows: np.ndarray
@@ -58,7 +68,7 @@ class Shortlist:
         volunteers = self._snap.volunteers
         volunteer: VolunteerRecord = volunteers.record_at(row)
         return make_proposal(
-            self._snap, self.need, volunteer, self._scored, i, has=volunteers.store.slugs[row]
+            self._snap, self.need, volunteer, self._scored, i, volunteers.store.slugs[row]
         )
 
     def proposals(self) -> list[Proposal]:
