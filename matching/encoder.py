@@ -8,7 +8,7 @@ import numpy as np
 
 from matching.places import region_key
 from matching.records import NeedRecord, VolunteerRecord
-from matching.signals import MENTION_WEIGHT, skill_weight
+from matching.signals import MENTION_WEIGHT, RELATED_WEIGHT, skill_weight
 from matching.text import TextRelevance
 from matching.vocabulary import SkillVocabulary
 
@@ -59,10 +59,14 @@ class SkillEvidence:
         Ticked or listed skills; the level is "expert", "practitioner", "learning" or None.
     mentions : dict of slug to str
         Skills named only in the free text, each with the words that named it ("GDPR").
+    related : dict of slug to slug
+        Skills neither ticked nor mentioned but close to a ticked one (see
+        ``SkillVocabulary.related``), each with the ticked skill it comes from.
     """
 
     levels: dict[str, str | None]
     mentions: dict[str, str]
+    related: dict[str, str] = field(default_factory=dict)
 
     @property
     def slugs(self) -> frozenset[str]:
@@ -70,7 +74,8 @@ class SkillEvidence:
 
     def weights(self) -> dict[str, float]:
         """How much each skill counts towards coverage (see ``signals.skill_weight``)."""
-        out = {s: skill_weight(level) for s, level in self.levels.items()}
+        out = {s: RELATED_WEIGHT for s in self.related}
+        out.update({s: skill_weight(level) for s, level in self.levels.items()})
         out.update({s: MENTION_WEIGHT for s in self.mentions})
         return out
 
@@ -103,7 +108,12 @@ class Encoder:
             for slug, words in self.vocabulary.find_mentions(text).items()
             if slug not in levels
         }
-        return SkillEvidence(levels, mentions)
+        related: dict[str, str] = {}
+        for slug, level in levels.items():
+            for target in self.vocabulary.related.get(slug, ()) if level != "learning" else ():
+                if target not in levels and target not in mentions:
+                    related.setdefault(target, slug)
+        return SkillEvidence(levels, mentions, related)
 
     def volunteer_skills(self, v: VolunteerRecord) -> frozenset[str]:
         """Every skill the volunteer ticked or mentioned."""

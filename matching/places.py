@@ -23,110 +23,132 @@ _WITH_THE = {"North East", "North West", "East Midlands", "West Midlands", "East
 # regions is listed once, under the one people most often mean ("Newport": Wales; "Richmond":
 # London; "Bangor": Wales). "Bangor, County Down" still resolves: see ``resolve_region``.
 _PLACES: dict[str, str] = {
-    "North East": """north east england; northeast; north east; ne england | county durham;
-        durham; tyne and wear; tyneside; teesside; northumberland; cleveland; newcastle;
-        newcastle upon tyne; sunderland; middlesbrough; gateshead; darlington; hartlepool;
-        stockton on tees; stockton; hexham; morpeth; blyth; south shields; north shields;
-        whitley bay; tynemouth; redcar; berwick; berwick upon tweed; alnwick;
-        consett; bishop auckland; newton aycliffe; peterlee; seaham; cramlington; ashington;
-        jarrow; wallsend""",
-    "North West": """north west england; northwest; north west; nw england | greater manchester;
-        manchester; merseyside; liverpool; lancashire; cheshire; cumbria; lake district; preston;
+    "North East": """
+        north east england; northeast; north east; ne england | county durham; durham; tyne and
+        wear; tyneside; teesside; northumberland; cleveland; co durham; newcastle; newcastle
+        upon tyne; sunderland; middlesbrough; gateshead; darlington; hartlepool; stockton on
+        tees; stockton; hexham; morpeth; blyth; south shields; north shields; whitley bay;
+        tynemouth; redcar; berwick; berwick upon tweed; alnwick; consett; bishop auckland;
+        newton aycliffe; peterlee; seaham; cramlington; ashington; jarrow; wallsend
+    """,
+    "North West": """
+        north west england; northwest; north west; nw england | greater manchester; manchester;
+        merseyside; liverpool; lancashire; lancs; cheshire; cumbria; lake district; preston;
         blackpool; blackburn; bolton; bury; oldham; rochdale; salford; stockport; tameside;
-        trafford; wigan; warrington; chester; crewe; macclesfield; lancaster; morecambe; burnley;
-        carlisle; kendal; barrow; barrow in furness; whitehaven; workington; penrith; southport;
-        st helens; wirral; birkenhead; knowsley; sefton; widnes; runcorn; altrincham;
+        trafford; wigan; warrington; chester; crewe; macclesfield; lancaster; morecambe;
+        burnley; carlisle; kendal; barrow; barrow in furness; whitehaven; workington; penrith;
+        southport; st helens; wirral; birkenhead; knowsley; sefton; widnes; runcorn; altrincham;
         stretford; ashton under lyne; chorley; ormskirk; skelmersdale; accrington; northwich;
         ellesmere port; wilmslow; knutsford; didsbury; chorlton; fleetwood; lytham st annes;
-        bootle; stalybridge""",
-    "Yorkshire and the Humber": """yorkshire and the humber; yorkshire and humber; yorkshire |
-        north yorkshire; west yorkshire; south yorkshire; east yorkshire; east riding;
-        east riding of yorkshire; humber; humberside; yorkshire dales; north lincolnshire;
-        north east lincolnshire; leeds; sheffield; bradford; hull; kingston upon hull; york;
-        huddersfield; wakefield; doncaster; rotherham; barnsley; halifax; calderdale; kirklees;
-        harrogate; scarborough; whitby; grimsby; cleethorpes; scunthorpe; keighley; dewsbury;
-        batley; pontefract; castleford; beverley; bridlington; goole; selby; skipton; ilkley;
-        otley; ripon; northallerton; hebden bridge; holmfirth; todmorden; brighouse; pudsey;
-        headingley; saltaire; shipley; thirsk; malton""",
-    "East Midlands": """east midlands | nottinghamshire; derbyshire; leicestershire; lincolnshire;
-        northamptonshire; rutland; peak district; nottingham; derby; leicester; lincoln;
-        northampton; mansfield; chesterfield; loughborough; kettering; corby; wellingborough;
-        boston; grantham; skegness; newark; worksop; hinckley; melton mowbray; market harborough;
-        buxton; matlock; ilkeston; long eaton; beeston; stamford; spalding; sleaford;
-        gainsborough; bakewell; daventry; oakham; coalville""",
-    "West Midlands": """west midlands | black country; worcestershire; herefordshire; shropshire;
-        staffordshire; warwickshire; birmingham; coventry; wolverhampton; stoke; stoke on trent;
-        worcester; hereford; shrewsbury; telford; stafford; walsall; dudley; sandwell;
-        west bromwich; solihull; warwick; leamington spa; leamington; rugby; nuneaton;
-        stratford upon avon; kidderminster; redditch; bromsgrove; tamworth; lichfield;
-        burton upon trent; burton; cannock; newcastle under lyme; ludlow; oswestry; malvern;
-        evesham; sutton coldfield; halesowen; stourbridge; bridgnorth; leek""",
-    "East of England": """east of england; east england; eastern england; east anglia |
-        cambridgeshire; norfolk; suffolk; essex; bedfordshire; hertfordshire; herts; thurrock;
-        cambridge; norwich; ipswich; chelmsford; colchester; southend; southend on sea; basildon;
+        bootle; stalybridge
+    """,
+    "Yorkshire and the Humber": """
+        yorkshire and the humber; yorkshire and humber; yorkshire | north yorkshire; west
+        yorkshire; south yorkshire; east yorkshire; yorks; north yorks; west yorks; south yorks;
+        east yorks; east riding; east riding of yorkshire; humber; humberside; yorkshire dales;
+        north lincolnshire; north east lincolnshire; leeds; sheffield; bradford; hull; kingston
+        upon hull; york; huddersfield; wakefield; doncaster; rotherham; barnsley; halifax;
+        calderdale; kirklees; harrogate; scarborough; whitby; grimsby; cleethorpes; scunthorpe;
+        keighley; dewsbury; batley; pontefract; castleford; beverley; bridlington; goole; selby;
+        skipton; ilkley; otley; ripon; northallerton; hebden bridge; holmfirth; todmorden;
+        brighouse; pudsey; headingley; saltaire; shipley; thirsk; malton
+    """,
+    "East Midlands": """
+        east midlands | nottinghamshire; notts; derbyshire; derbys; leicestershire; leics;
+        lincolnshire; lincs; northamptonshire; northants; rutland; peak district; nottingham;
+        derby; leicester; lincoln; northampton; mansfield; chesterfield; loughborough;
+        kettering; corby; wellingborough; boston; grantham; skegness; newark; worksop; hinckley;
+        melton mowbray; market harborough; buxton; matlock; ilkeston; long eaton; beeston;
+        stamford; spalding; sleaford; gainsborough; bakewell; daventry; oakham; coalville
+    """,
+    "West Midlands": """
+        west midlands | black country; worcestershire; worcs; herefordshire; shropshire;
+        staffordshire; staffs; warwickshire; brum; birmingham; coventry; wolverhampton; stoke;
+        stoke on trent; worcester; hereford; shrewsbury; telford; stafford; walsall; dudley;
+        sandwell; west bromwich; solihull; warwick; leamington spa; leamington; rugby; nuneaton;
+        stratford upon avon; kidderminster; redditch; bromsgrove; tamworth; lichfield; burton
+        upon trent; burton; cannock; newcastle under lyme; ludlow; oswestry; malvern; evesham;
+        sutton coldfield; halesowen; stourbridge; bridgnorth; leek
+    """,
+    "East of England": """
+        east of england; east england; eastern england; east anglia | cambridgeshire; cambs;
+        norfolk; suffolk; essex; bedfordshire; beds; hertfordshire; herts; thurrock; cambridge;
+        norwich; ipswich; chelmsford; colchester; southend; southend on sea; basildon;
         peterborough; luton; bedford; st albans; watford; stevenage; hemel hempstead; harlow;
         welwyn garden city; hatfield; hitchin; letchworth; brentwood; braintree; harwich;
         clacton; kings lynn; great yarmouth; lowestoft; bury st edmunds; felixstowe; ely;
         huntingdon; st neots; thetford; cromer; saffron walden; billericay; grays; dunstable;
         leighton buzzard; sudbury; newmarket; wisbech; royston; hertford; bishops stortford;
-        tring; rickmansworth""",
-    "London": """london; greater london | central london; city of london; north london;
-        south london; east london; west london; westminster; camden; islington; hackney;
-        tower hamlets; southwark; lambeth; wandsworth; hammersmith; fulham; kensington; chelsea;
-        brent; ealing; hounslow; richmond; kingston; kingston upon thames; merton; sutton;
-        croydon; bromley; lewisham; greenwich; bexley; havering; barking; dagenham; redbridge;
-        newham; waltham forest; haringey; enfield; barnet; harrow; hillingdon; brixton; peckham;
-        shoreditch; stratford; wimbledon; clapham; battersea; walthamstow; tottenham; wembley;
-        canary wharf; deptford; woolwich; hampstead; highgate; finchley; uxbridge; romford;
-        ilford; bermondsey; whitechapel; bethnal green; dalston; stoke newington; holloway;
-        kilburn; acton; chiswick; putney; tooting; streatham; dulwich; catford; leyton;
-        kentish town; soho; holborn; marylebone; paddington; notting hill""",
-    "South East": """south east england; southeast; south east | home counties; berkshire;
-        oxfordshire; hampshire; kent; surrey; sussex; east sussex; west sussex; buckinghamshire;
-        bucks; isle of wight; medway; new forest; thanet; brighton; brighton and hove; hove;
-        oxford; reading; southampton; portsmouth; canterbury; maidstone; guildford; woking;
-        crawley; worthing; chichester; eastbourne; hastings; milton keynes; aylesbury;
-        high wycombe; slough; windsor; maidenhead; bracknell; newbury; basingstoke; winchester;
-        tunbridge wells; royal tunbridge wells; sevenoaks; tonbridge; dover; folkestone; ashford;
-        margate; ramsgate; chatham; rochester; gillingham; gravesend; dartford; horsham; epsom;
-        reigate; redhill; farnham; camberley; banbury; bicester; abingdon; witney; didcot;
-        henley; henley on thames; wokingham; eastleigh; fareham; gosport; havant; andover;
-        aldershot; farnborough; lewes; bognor regis; littlehampton; haywards heath;
-        burgess hill; whitstable; faversham; sittingbourne; bexhill; dorking;
-        leatherhead; staines; weybridge; lymington""",
-    "South West": """south west england; southwest; south west; west country | cotswolds; devon;
-        cornwall; somerset; dorset; gloucestershire; wiltshire; torbay; forest of dean; bristol;
-        bath; exeter; plymouth; truro; taunton; bournemouth; poole; gloucester; cheltenham;
-        swindon; salisbury; torquay; paignton; barnstaple; yeovil; weymouth; dorchester; stroud;
-        cirencester; chippenham; trowbridge; penzance; falmouth; st ives; newquay; bodmin;
-        st austell; glastonbury; frome; bridgwater; weston super mare; minehead; exmouth;
-        tiverton; totnes; dartmouth; newton abbot; tavistock; bideford; christchurch; bridport;
-        lyme regis; tewkesbury; devizes; marlborough; warminster; clevedon; keynsham;
-        shepton mallet""",
-    "Wales": """wales; cymru | south wales; north wales; mid wales; west wales; anglesey; gwynedd;
+        tring; rickmansworth
+    """,
+    "London": """
+        london; greater london | central london; city of london; north london; south london;
+        east london; west london; westminster; camden; islington; hackney; tower hamlets;
+        southwark; lambeth; wandsworth; hammersmith; fulham; kensington; chelsea; brent; ealing;
+        hounslow; richmond; kingston; kingston upon thames; merton; sutton; croydon; bromley;
+        lewisham; greenwich; bexley; havering; barking; dagenham; redbridge; newham; waltham
+        forest; haringey; enfield; barnet; harrow; hillingdon; brixton; peckham; shoreditch;
+        stratford; wimbledon; clapham; battersea; walthamstow; tottenham; wembley; canary wharf;
+        deptford; woolwich; hampstead; highgate; finchley; uxbridge; romford; ilford;
+        bermondsey; whitechapel; bethnal green; dalston; stoke newington; holloway; kilburn;
+        acton; chiswick; putney; tooting; streatham; dulwich; catford; leyton; kentish town;
+        soho; holborn; marylebone; paddington; notting hill
+    """,
+    "South East": """
+        south east england; southeast; south east | home counties; berkshire; berks; hants;
+        oxon; oxfordshire; hampshire; kent; surrey; sussex; east sussex; west sussex;
+        buckinghamshire; bucks; isle of wight; medway; new forest; thanet; brighton; brighton
+        and hove; hove; oxford; reading; southampton; portsmouth; canterbury; maidstone;
+        guildford; woking; crawley; worthing; chichester; eastbourne; hastings; milton keynes;
+        aylesbury; high wycombe; slough; windsor; maidenhead; bracknell; newbury; basingstoke;
+        winchester; tunbridge wells; royal tunbridge wells; sevenoaks; tonbridge; dover;
+        folkestone; ashford; margate; ramsgate; chatham; rochester; gillingham; gravesend;
+        dartford; horsham; epsom; reigate; redhill; farnham; camberley; banbury; bicester;
+        abingdon; witney; didcot; henley; henley on thames; wokingham; eastleigh; fareham;
+        gosport; havant; andover; aldershot; farnborough; lewes; bognor regis; littlehampton;
+        haywards heath; burgess hill; whitstable; faversham; sittingbourne; bexhill; dorking;
+        leatherhead; staines; weybridge; lymington
+    """,
+    "South West": """
+        south west england; southwest; south west; west country | cotswolds; devon; glos; wilts;
+        somerset levels; cornwall; somerset; dorset; gloucestershire; wiltshire; torbay; forest
+        of dean; bristol; bath; exeter; plymouth; truro; taunton; bournemouth; poole;
+        gloucester; cheltenham; swindon; salisbury; torquay; paignton; barnstaple; yeovil;
+        weymouth; dorchester; stroud; cirencester; chippenham; trowbridge; penzance; falmouth;
+        st ives; newquay; bodmin; st austell; glastonbury; frome; bridgwater; weston super mare;
+        minehead; exmouth; tiverton; totnes; dartmouth; newton abbot; tavistock; bideford;
+        christchurch; bridport; lyme regis; tewkesbury; devizes; marlborough; warminster;
+        clevedon; keynsham; shepton mallet
+    """,
+    "Wales": """
+        wales; cymru | south wales; north wales; mid wales; west wales; anglesey; gwynedd;
         powys; ceredigion; pembrokeshire; carmarthenshire; denbighshire; flintshire; rhondda;
         glamorgan; vale of glamorgan; blaenau gwent; torfaen; snowdonia; cardiff; swansea;
         newport; wrexham; bangor; aberystwyth; carmarthen; llanelli; neath; port talbot;
         bridgend; merthyr tydfil; pontypridd; caerphilly; cwmbran; abergavenny; monmouth;
         brecon; llandudno; rhyl; colwyn bay; conwy; caernarfon; holyhead; haverfordwest;
-        pembroke; tenby; mold; welshpool; newtown; llandrindod wells; chepstow; penarth;
-        ebbw vale; pontypool; aberdare""",
-    "Scotland": """scotland | fife; lothian; west lothian; midlothian; east lothian; ayrshire;
-        lanarkshire; highlands; highland; scottish borders; moray; aberdeenshire; angus;
-        orkney; shetland; western isles; outer hebrides; isle of skye; skye; argyll;
-        clackmannanshire; dumfries and galloway; galloway; edinburgh; glasgow; aberdeen; dundee;
-        inverness; stirling; perth; falkirk; livingston; paisley; kilmarnock; ayr; dumfries;
-        east kilbride; hamilton; motherwell; cumbernauld; dunfermline; kirkcaldy; st andrews;
-        galashiels; fort william; oban; elgin; arbroath; montrose; lerwick; kirkwall; stornoway;
-        dumbarton; greenock; clydebank; coatbridge; airdrie; irvine; peterhead; fraserburgh;
-        musselburgh; dalkeith; bathgate; alloa; peebles; hawick; kelso; wishaw; glenrothes;
-        leith; portobello""",
-    "Northern Ireland": """northern ireland; ni | antrim; county antrim; county down;
-        armagh; county armagh; tyrone; county tyrone; fermanagh; county fermanagh;
-        county londonderry; belfast; derry; londonderry; lisburn; newry; ballymena;
-        newtownabbey; carrickfergus; coleraine; omagh; enniskillen; craigavon; portadown;
-        lurgan; banbridge; dungannon; cookstown; larne; holywood; newtownards; downpatrick;
-        limavady; strabane; magherafelt; portrush; ballymoney""",
+        pembroke; tenby; mold; welshpool; newtown; llandrindod wells; chepstow; penarth; ebbw
+        vale; pontypool; aberdare
+    """,
+    "Scotland": """
+        scotland | fife; lothian; west lothian; midlothian; east lothian; ayrshire; lanarkshire;
+        highlands; highland; scottish borders; moray; aberdeenshire; angus; orkney; shetland;
+        western isles; outer hebrides; isle of skye; skye; argyll; clackmannanshire; dumfries
+        and galloway; galloway; edinburgh; glasgow; aberdeen; dundee; inverness; stirling;
+        perth; falkirk; livingston; paisley; kilmarnock; ayr; dumfries; east kilbride; hamilton;
+        motherwell; cumbernauld; dunfermline; kirkcaldy; st andrews; galashiels; fort william;
+        oban; elgin; arbroath; montrose; lerwick; kirkwall; stornoway; dumbarton; greenock;
+        clydebank; coatbridge; airdrie; irvine; peterhead; fraserburgh; musselburgh; dalkeith;
+        bathgate; alloa; peebles; hawick; kelso; wishaw; glenrothes; leith; portobello
+    """,
+    "Northern Ireland": """
+        northern ireland; ni | antrim; county antrim; county down; armagh; county armagh; co
+        down; co antrim; co armagh; co tyrone; co fermanagh; tyrone; county tyrone; fermanagh;
+        county fermanagh; county londonderry; belfast; derry; londonderry; lisburn; newry;
+        ballymena; newtownabbey; carrickfergus; coleraine; omagh; enniskillen; craigavon;
+        portadown; lurgan; banbridge; dungannon; cookstown; larne; holywood; newtownards;
+        downpatrick; limavady; strabane; magherafelt; portrush; ballymoney
+    """,
 }
 
 # Words that say where someone is without naming a region.

@@ -144,6 +144,7 @@ def _skills(out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired) ->
         n, listed = len(required), ", ".join(_names(enc, got))
         if got == required:
             has = (f"the required skill: {listed}" if n == 1
+                   else f"both required skills: {listed}" if n == 2
                    else f"all {number_words(n)} required skills: {listed}")
         elif got:
             has = f"{number_words(len(got))} of the {number_words(n)} required skills: {listed}"
@@ -164,7 +165,13 @@ def _skills(out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired) ->
         words, name = ev.mentions[slug], enc.vocabulary.name(slug)
         also = "" if words.lower() == name.lower() else f" ({name})"
         out.say(f"Mentions {words} in their profile{also}", f"You mention {words} in your profile")
-    missing = required - set(ev.levels) - set(ev.mentions)
+    close: dict[str, list[str]] = {}
+    for target in sorted((required | desired) & set(ev.related)):
+        close.setdefault(ev.related[target], []).append(enc.vocabulary.name(target))
+    for source, targets in sorted(close.items()):
+        what = f"{enc.vocabulary.name(source)}, close to {_join(targets)}"
+        out.say(f"Has related experience: {what}", f"You have related experience: {what}")
+    missing = required - set(ev.levels) - set(ev.mentions) - set(ev.related)
     if missing:
         names = ", ".join(_names(enc, missing))
         out.say(f"Missing: {names}", f"The role also asks for {names}")

@@ -33,6 +33,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # or the skill only named in their text (tuned on the dev split of the trustee cases).
 LEVEL_WEIGHTS = {"expert": 1.0, "practitioner": 0.8, None: 0.8, "learning": 0.35}
 MENTION_WEIGHT = 0.5
+RELATED_WEIGHT = 0.3  # a skill close to a ticked one (``SkillVocabulary.related``)
 
 Signal = tuple[np.ndarray, np.ndarray]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from matching.default_causes import DEFAULT_CAUSES
-from matching.default_skills import DEFAULT_SKILLS
+from matching.default_skills import DEFAULT_RELATED, DEFAULT_SKILLS
 
 _WORD = re.compile(r"[\w&+#/]+", re.UNICODE)
 _MAX_PHRASE = 6
@@ -62,6 +62,10 @@ class SkillVocabulary:
     ----------
     entries : sequence of (slug, name, aliases)
         The taxonomy. ``aliases`` is an iterable of strings.
+    related : mapping of slug to slugs, optional
+        Skills close enough that having one is partial evidence of the others (a data
+        scientist can analyse data). ``matching.default_skills.DEFAULT_RELATED`` suits any
+        taxonomy with the product's slugs; pairs naming an unknown slug are ignored.
 
     Notes
     -----
@@ -80,8 +84,18 @@ class SkillVocabulary:
     ['security-operations']
     """
 
-    def __init__(self, entries: Sequence[tuple[str, str, Iterable[str]]]) -> None:
+    def __init__(
+        self,
+        entries: Sequence[tuple[str, str, Iterable[str]]],
+        related: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self.entries = [(slug, name, tuple(aliases)) for slug, name, aliases in entries]
+        known = {slug for slug, _name, _aliases in self.entries}
+        self.related = {
+            slug: tuple(t for t in targets if t in known and t != slug)
+            for slug, targets in (related or {}).items()
+            if slug in known
+        }
         self._names: dict[str, str] = {}
         self._lookup: dict[str, str] = {}  # normalised term -> slug (lenient reading)
         self._acronyms: dict[str, str] = {}  # "SOC" -> slug, matched as written
@@ -110,7 +124,7 @@ class SkillVocabulary:
     @classmethod
     def default(cls) -> SkillVocabulary:
         """The built-in taxonomy: the product's 83 trustee skills, with people's own words."""
-        return cls(DEFAULT_SKILLS)
+        return cls(DEFAULT_SKILLS, DEFAULT_RELATED)
 
     @classmethod
     def default_causes(cls) -> SkillVocabulary:
