@@ -7,11 +7,12 @@ A pair is infeasible when the volunteer cannot do what the role needs, whatever 
 - ``NO_REMOTE``: the volunteer won't attend remotely (volunteer ``remote_ok`` False) and the
   role is in another region;
 - ``HOURS``: the volunteer offers under half the hours a month the role asks for;
-- ``SKILLS``: the volunteer has none of the role's required skills (ticked or named in their
-  profile) while other candidates in the same pool have some.
+- ``SKILLS``: the volunteer lists skills, but none of the role's required ones (ticked, named
+  in their profile, or close to one they ticked) while other candidates in the same pool have
+  some.
 
-Unknown values (None, no region, no hours, no skills and no text) never make a pair
-infeasible. Regions are compared as codes of resolved UK regions (see ``places``).
+Unknown values (None, no region, no hours, no skills listed) never make a pair infeasible.
+Regions are compared as codes of resolved UK regions (see ``places``).
 
 The combined score carries the verdict (``fold``): feasible pairs score in [0.5, 1] and
 infeasible ones below 0.49, so any list sorted by score (a ranking, a batch, a staff queue)

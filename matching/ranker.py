@@ -138,7 +138,7 @@ def score_need(
     s["board_experience"] = sig.board_experience(volunteers.board)
     blocked = feasibility.blockers(
         region, _flag(need.remote_ok), volunteers.region, volunteers.remote, volunteers.hours,
-        need_hours, have > 0, len(required), (volunteers.n_skills > 0) | volunteers.has_text,
+        need_hours, have > 0, len(required), volunteers.n_skills > 0,
         allowed,
     )
     return Scored(feasibility.fold(sig.combine(s, weights), blocked), s, allowed, blocked)
@@ -179,10 +179,9 @@ def score_volunteer(
     s["board_experience"] = sig.board_experience(
         full(_flag(volunteer.board_experience)).astype(np.int8)
     )
-    known = bool(evidence.levels) or bool(volunteer.full_text().strip())
     blocked = feasibility.blockers(
         needs.region, needs.remote, region, _flag(volunteer.remote_ok), hours, needs.hours,
-        have > 0, needs.n_skills, known, allowed,
+        have > 0, needs.n_skills, bool(evidence.levels), allowed,
     )
     return Scored(feasibility.fold(sig.combine(s, weights), blocked), s, allowed, blocked)
 

@@ -174,7 +174,7 @@ def _skills(out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired) ->
     missing = required - set(ev.levels) - set(ev.mentions) - set(ev.related)
     if missing:
         names = ", ".join(_names(enc, missing))
-        out.say(f"Missing: {names}", f"The role also asks for {names}")
+        out.say(f"Missing: {names}", f"Not on your profile yet: {names}")
     if desired & ticked:
         names = ", ".join(_names(enc, desired & ticked))
         out.say(f"Also has desired skills: {names}",

@@ -51,16 +51,20 @@ def expand(source: dict) -> list[dict]:
     return out
 
 
-def can_work(need: dict, person: dict) -> bool:
-    """The hard needs, judged on the truth."""
+def can_attend(need: dict, person: dict) -> bool:
+    """The hard needs of place and time, judged on the truth."""
     nr, vr = need["truth"]["region"], person["truth"]["region"]
     apart = nr is not None and vr is not None and nr != vr
     if apart and (need["remote_ok"] is False or person["remote_ok"] is False):
         return False
     hours = person["hours_per_month"]
-    if hours is not None and hours < need["hours_per_month"] / 2:
-        return False
-    return bool(set(need["truth"]["required"]) & set(person["truth"]["skills"]))
+    return hours is None or hours >= need["hours_per_month"] / 2
+
+
+def can_work(need: dict, person: dict) -> bool:
+    """Every hard need, judged on the truth: place, time and some of the required skills."""
+    held = set(person["truth"]["skills"])
+    return can_attend(need, person) and bool(set(need["truth"]["required"]) & held)
 
 
 def skill_grade(need: dict, person: dict) -> int:
