@@ -45,7 +45,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         centres; Google Cloud Platform; cloud computing; AWS; Amazon Web Services; Azure;
         Microsoft Azure; Google Cloud; GCP; IT infrastructure; infrastructure; networking;
         network engineering; cloud migration; cloud infrastructure; servers; VMware; sysadmin;
-        systems administration; data centre
+        systems administration; data centre; networks; network infrastructure
     """),
     ("workplace-it", "workplace IT", """
         Microsoft 365 and workplace IT; IT manager; IT management; IT helpdesk; laptops;
@@ -77,7 +77,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         Salesforce admin; Salesforce administrator; Dynamics; Microsoft Dynamics; Dynamics 365;
         Beacon CRM; Raiser's Edge; Raisers Edge; Blackbaud; donor database; supporter database;
         fundraising CRM; fundraising database; Donorfy; ThankQ; CiviCRM; HubSpot; customer
-        relationship management
+        relationship management; Beacon; Salesforce Nonprofit Cloud; Nonprofit Cloud
     """),
     ("ecommerce-payments", "e-commerce and payments", """
         E-commerce and payments; e-commerce; ecommerce; online shop; online retail; online
@@ -138,14 +138,14 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         Plus; ISO 27001; ISO27001; penetration testing; pen testing; pentesting; ethical
         hacking; security architecture; security governance; cyber risk; NCSC; CISSP; CISM;
         application security; AppSec; cloud security; threat modelling; security awareness; head
-        of information security; information security manager
+        of information security; information security manager; penetration test; pen test
     """),
     ("security-operations", "security operations", """
         Security operations; SOC lead; CSIRT; security monitoring; detection and response; MDR;
         blue teaming; digital forensics; security incident management; SOC; security operations
         centre; security operations center; SecOps; incident response; threat detection; SIEM;
         blue team; threat intelligence; threat hunting; vulnerability management; EDR; XDR;
-        Splunk; SOC analyst; SOC manager
+        Splunk; SOC analyst; SOC manager; incident handling; incident management
     """),
     ("identity-access", "identity and access management", """
         Identity and access management; IAM; identity management; access management; SSO; single
@@ -158,7 +158,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         privacy; DPO; data protection officer; DPIA; DPIAs; data protection impact assessment;
         information governance; Caldicott Guardian; Caldicott; ICO; subject access requests;
         SAR; SARs; FOI; freedom of information; Data Protection Act; privacy by design; PECR;
-        data breaches
+        data breaches; info governance; IG; IG toolkit
     """),
     ("business-continuity", "business continuity", """
         Business continuity and resilience; business continuity; BCP; BCM; disaster recovery;
@@ -178,7 +178,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         UX and service design; UI/UX; human-centred design; human-centered design; CX design;
         customer experience design; UX; user experience; UX design; service design; UI design;
         interaction design; design thinking; user-centred design; user centered design; service
-        designer; UX designer
+        designer; UX designer; UX/UI
     """),
     ("user-research", "user research", """
         User research; UX research; design research; UR; user researcher; usability testing;
@@ -202,8 +202,8 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         Grants; paid social; email marketing; marketing automation; Mailchimp
     """),
     ("social-media", "social media", """
-        Social media; Facebook; LinkedIn; social media management; social; social media
-        marketing; Instagram; TikTok; community management
+        Social media; Facebook; LinkedIn; social media management; social media marketing;
+        Instagram; TikTok; community management
     """),
     ("content-seo", "content and SEO", """
         Content and SEO; SEO; search engine optimisation; search engine optimization; content
@@ -228,7 +228,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
         giving; in-memory giving; regular giving; fundraising events; challenge events;
         fundraiser; income generation; individual giving; major donors; major gifts; legacies;
         legacy fundraising; events fundraising; community fundraising; fundraising strategy;
-        head of fundraising; donor relations; fund raising
+        head of fundraising; donor relations; fund raising; supporter journeys; supporter care
     """),
     ("digital-fundraising", "digital fundraising", """
         Digital fundraising; online donations; digital giving; donation forms; online regular
@@ -295,7 +295,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
     ("governance", "governance", """
         Governance; charity trustee; governance review; board secretary; board governance;
         charity governance; Charity Governance Code; corporate governance; company secretary;
-        trusteeship; non-executive director; NED; non-exec; board effectiveness
+        trusteeship; non-executive director; NED; non-exec; board effectiveness; board development
     """),
     ("chairing", "chairing", """
         Chairing; chaired; chair of the board; chair of governors; committee chair; chair;
@@ -362,7 +362,7 @@ DEFAULT_SKILLS: list[tuple[str, str, tuple[str, ...]]] = [_entry(*e) for e in [
     # Sector knowledge
     ("health-social-care", "health and social care", """
         Health and social care; health; NHS; social care; healthcare; clinical; public health;
-        care sector; nursing; GP; clinician
+        care sector; nursing; GP; clinician; social work; social worker
     """),
     ("mental-health", "mental health", """
         Mental health; mental health services; wellbeing; psychology; counselling

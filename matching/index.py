@@ -223,6 +223,8 @@ class MatchIndex(BaseEstimator):
             _snap=snap,
             _scored=ranker.subset(scored, rows),
             _rows=rows,
+            _wanted=snap.encoder.need_skills(record),
+            _causes=snap.encoder.causes_of(record),
         )
 
     def top_volunteers(
@@ -261,17 +263,17 @@ class MatchIndex(BaseEstimator):
         snap = self._check_fitted()
         record = snap.volunteer(volunteer)
         rows = snap.needs.rows(set(exclude))
-        has = snap.encoder.volunteer_evidence(record)
-        scored = ranker.score_volunteer(
-            record, snap.needs, snap.encoder, snap.weights, rows, self._map()
-        )
-        return [
-            make_proposal(
-                snap, snap.needs.record_at(r), record, scored, r, has,
-                wanted=snap.needs.store.slugs[r],
-            )
-            for r in ranker.top_rows(scored, int(k))
-        ]
+        enc = snap.encoder
+        has, own_causes = enc.volunteer_evidence(record), enc.causes_of(record)
+        scored = ranker.score_volunteer(record, snap.needs, enc, snap.weights, rows, self._map())
+        out = []
+        for r in ranker.top_rows(scored, int(k)):
+            need = snap.needs.record_at(r)
+            causes = (enc.causes_of(need), own_causes)
+            out.append(make_proposal(
+                snap, need, record, scored, r, has, snap.needs.store.slugs[r], causes
+            ))
+        return out
 
     def need_ids(self) -> list[str]:
         """Ids of the live needs, in the order they were added."""

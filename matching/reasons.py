@@ -77,11 +77,13 @@ def explain(
     evidence: SkillEvidence | None = None,
     wanted: tuple[frozenset[str], frozenset[str]] | None = None,
     blockers: int = 0,
+    causes: tuple[frozenset[str], frozenset[str]] | None = None,
 ) -> Reasons:
     """Reasons for a proposal: hard needs failed, skills, causes, place, time, text.
 
-    ``evidence`` (the volunteer's skills) and ``wanted`` (the need's required and desired
-    slugs) may be passed when already known, to skip re-reading the texts.
+    ``evidence`` (the volunteer's skills), ``wanted`` (the need's required and desired
+    slugs) and ``causes`` (the need's and the volunteer's cause slugs) may be passed when
+    already known, to skip reading them again for every proposal.
     """
     out = Reasons()
     evidence = enc.volunteer_evidence(volunteer) if evidence is None else evidence
@@ -89,8 +91,8 @@ def explain(
     _hard_needs(out, need, volunteer, enc, required, blockers)
     if not blockers & hard.SKILLS:
         _skills(out, enc, evidence, required, desired)
-    names = [enc.cause_vocabulary.name(c)
-             for c in sorted(enc.causes_of(need) & enc.causes_of(volunteer))]
+    need_causes, own_causes = causes or (enc.causes_of(need), enc.causes_of(volunteer))
+    names = [enc.cause_vocabulary.name(c) for c in sorted(need_causes & own_causes)]
     if names:
         out.say(f"Both care about {_join(names)}",
                 f"You and the charity both care about {_join(names)}")

@@ -12,15 +12,18 @@ from matching.records import NeedRecord, Proposal, VolunteerRecord
 
 
 def make_proposal(
-    snap, need, volunteer, scored: Scored, at: int, evidence=None, wanted=None
+    snap, need, volunteer, scored: Scored, at: int, evidence=None, wanted=None, causes=None
 ) -> Proposal:
-    """The proposal for the pair whose values sit at position ``at`` of ``scored``."""
+    """The proposal for the pair whose values sit at position ``at`` of ``scored`` (see
+    :func:`~matching.reasons.explain` for what may be passed when already known)."""
     breakdown = {
         name: (round(float(v[at]), 4) if known[at] else None)
         for name, (v, known) in scored.signals.items()
     }
     blockers = int(scored.blockers[at])
-    reasons = explain(need, volunteer, breakdown, snap.encoder, evidence, wanted, blockers)
+    reasons = explain(
+        need, volunteer, breakdown, snap.encoder, evidence, wanted, blockers, causes
+    )
     return Proposal(
         need_id=need.id,
         volunteer_id=volunteer.id,
@@ -58,6 +61,8 @@ class Shortlist:
     _snap: object
     _scored: Scored  # values for the shortlisted rows only, in shortlist order
     _rows: np.ndarray
+    _wanted: tuple[frozenset[str], frozenset[str]]  # the need's required and desired skills
+    _causes: frozenset[str]  # the need's causes
 
     def __len__(self) -> int:
         return len(self.volunteer_ids)
@@ -67,8 +72,10 @@ class Shortlist:
         row = int(self._rows[i])
         volunteers = self._snap.volunteers
         volunteer: VolunteerRecord = volunteers.record_at(row)
+        causes = (self._causes, self._snap.encoder.causes_of(volunteer))
         return make_proposal(
-            self._snap, self.need, volunteer, self._scored, i, volunteers.store.slugs[row]
+            self._snap, self.need, volunteer, self._scored, i, volunteers.store.slugs[row],
+            self._wanted, causes,
         )
 
     def proposals(self) -> list[Proposal]:

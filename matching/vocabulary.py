@@ -9,7 +9,6 @@ from matching.default_causes import DEFAULT_CAUSES
 from matching.default_skills import DEFAULT_RELATED, DEFAULT_SKILLS
 
 _WORD = re.compile(r"[\w&+#/]+", re.UNICODE)
-_MAX_PHRASE = 6
 
 # Single words that name a skill when someone ticks or lists them ("Risk", "Finance") but in a
 # sentence are as likely to mean something else ("young people at risk", "a change of career").
@@ -38,12 +37,24 @@ def _tokens(text: str) -> list[str]:
     return [t.strip("/") for t in _WORD.findall(text) if t.strip("/")]
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _words(tokens: list[str]) -> list[str]:
+    return ["and" if w == "&" else w.lower() for w in tokens]
+
+
 def normalise_term(term: str) -> str:
-    """Lower-case a term, drop punctuation, and strip a plural ``s``."""
-    words = [w.lower() for w in _tokens(term)]
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-1]
+    """Lower-case a term, drop punctuation, "&" as "and", and strip a plural ``s``."""
+    words = _words(_tokens(term))
+    if words:
+        words[-1] = _singular(words[-1])
     return " ".join(words)
+
+
+def _everyday(word: str) -> bool:
+    return word.strip().lower() in EVERYDAY or normalise_term(word) in EVERYDAY
 
 
 def _is_acronym(term: str) -> bool:
@@ -111,7 +122,7 @@ class SkillVocabulary:
                 self._lookup.setdefault(key, slug)
                 if _is_acronym(term.strip()):
                     self._acronyms.setdefault(term.strip(), slug)
-                elif not _is_named(term) and not (" " not in key and key in EVERYDAY):
+                elif not _is_named(term) and not (" " not in key and _everyday(term)):
                     self._strict.setdefault(key, slug)
         self._named = {
             normalise_term(t): slug
@@ -119,7 +130,12 @@ class SkillVocabulary:
             for t in (name, *aliases)
             if _is_named(t)
         }
-        self._first_words = {key.split()[0] for key in self._lookup}
+        # phrase lengths by first word, so a scan tries only lengths some alias has
+        self._lengths: dict[str, list[int]] = {}
+        for key in self._lookup:
+            parts = key.split()
+            self._lengths.setdefault(parts[0], []).append(len(parts))
+        self._lengths = {w: sorted(set(n), reverse=True) for w, n in self._lengths.items()}
 
     @classmethod
     def default(cls) -> SkillVocabulary:
@@ -176,7 +192,7 @@ class SkillVocabulary:
         counts, in any case (two-letter acronyms such as "IT" still need their capitals).
         """
         raw = _tokens(text)
-        words = [w.lower() for w in raw]
+        words = _words(raw)
         found: dict[str, str] = {}
         i = 0
         while i < len(words):
@@ -184,9 +200,12 @@ class SkillVocabulary:
             slug = self._acronym(raw[i], lenient)
             if slug is not None:
                 found.setdefault(slug, raw[i])
-            elif self._starts_phrase(words[i]):
-                for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
-                    slug = self._phrase(words[i : i + n], raw[i : i + n], lenient)
+            else:
+                lengths = {*self._lengths.get(words[i], ()),
+                           *self._lengths.get(_singular(words[i]), ())}
+                for n in sorted((n for n in lengths if n <= len(words) - i), reverse=True):
+                    key = " ".join([*words[i : i + n - 1], _singular(words[i + n - 1])])
+                    slug = self._phrase(key, raw[i : i + n], lenient)
                     if slug is not None:
                         found.setdefault(slug, " ".join(raw[i : i + n]))
                         step = n
@@ -203,20 +222,14 @@ class SkillVocabulary:
             return self._acronyms[upper]
         return None
 
-    def _phrase(self, words: list[str], raw: list[str], lenient: bool) -> str | None:
-        key = normalise_term(" ".join(words))
+    def _phrase(self, key: str, raw: list[str], lenient: bool) -> str | None:
+        """The slug of a phrase's normalised ``key`` (``raw``: its words as written)."""
         if lenient:
-            if len(words) == 1 and raw[0].isupper() is False and len(raw[0]) <= 2:
+            if len(raw) == 1 and not raw[0].isupper() and len(raw[0]) <= 2:
                 return None  # "it", "ai" in lower case are words, not acronyms
             return self._lookup.get(key)
         if key in self._strict:
             return self._strict[key]
-        if len(words) == 1 and key in self._named and raw[0] != raw[0].lower():
+        if len(raw) == 1 and key in self._named and raw[0] != raw[0].lower():
             return self._named[key]
         return None
-
-    def _starts_phrase(self, word: str) -> bool:
-        first = self._first_words
-        return word in first or (
-            word.endswith("s") and word[:-1] in first and normalise_term(word) in first
-        )
