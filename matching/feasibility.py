@@ -43,20 +43,24 @@ def blockers(
     whether the volunteer holds any required skill; ``pool`` marks the candidates whose
     skills are compared (the rows allowed for this query).
     """
-    apart = (np.asarray(need_region) >= 0) & (np.asarray(volunteer_region) >= 0) & (
-        np.asarray(need_region) != np.asarray(volunteer_region)
-    )
-    out = np.where(apart & (np.asarray(need_remote) == 0), IN_PERSON, np.uint8(0))
-    out |= np.where(apart & (np.asarray(volunteer_remote) == 0), NO_REMOTE, np.uint8(0))
-    with np.errstate(invalid="ignore"):
-        short = np.asarray(volunteer_hours) < MIN_HOURS_SHARE * np.asarray(need_hours)
-    out |= np.where(short, HOURS, np.uint8(0))
+    shape = np.shape(pool)
+    out = np.zeros(shape, dtype=np.uint8)
+    if np.any(np.asarray(need_region) >= 0):  # no known region on the role side: no place rule
+        apart = (np.asarray(need_region) >= 0) & (np.asarray(volunteer_region) >= 0) & (
+            np.asarray(need_region) != np.asarray(volunteer_region)
+        )
+        out |= np.where(apart & (np.asarray(need_remote) == 0), IN_PERSON, np.uint8(0))
+        out |= np.where(apart & (np.asarray(volunteer_remote) == 0), NO_REMOTE, np.uint8(0))
+    if not np.all(np.isnan(need_hours)):
+        with np.errstate(invalid="ignore"):
+            short = np.asarray(volunteer_hours) < MIN_HOURS_SHARE * np.asarray(need_hours)
+        out |= np.where(short, HOURS, np.uint8(0))
     wanted = np.asarray(n_required) > 0
-    lacking = wanted & ~np.asarray(has_some_required) & np.asarray(skills_known)
-    others_have = bool(np.any(pool & wanted & np.asarray(has_some_required)))
-    if others_have:
-        out |= np.where(lacking, SKILLS, np.uint8(0))
-    return np.broadcast_to(out, np.shape(pool)).astype(np.uint8)
+    if np.any(wanted):
+        some = np.asarray(has_some_required)
+        if np.any(pool & wanted & some):  # others in the pool have some
+            out |= np.where(wanted & ~some & np.asarray(skills_known), SKILLS, np.uint8(0))
+    return out
 
 
 def fold(quality: np.ndarray, blocked: np.ndarray) -> np.ndarray:

@@ -183,10 +183,11 @@ class MatchIndex(BaseEstimator):
     def score_volunteers(
         self, need: str | NeedRecord, exclude: Iterable[str] = (), return_feasible: bool = False
     ) -> tuple[list[str], np.ndarray] | tuple[list[str], np.ndarray, np.ndarray]:
-        """Combined score of every live, non-excluded volunteer for a need.
+        """Score of every live, non-excluded volunteer for a need.
 
-        Returns ``(ids, scores)``, or ``(ids, scores, feasible)`` with ``return_feasible``:
-        a ranking puts every feasible volunteer first (see :meth:`top_volunteers`).
+        Returns ``(ids, scores)``, or ``(ids, scores, feasible)`` with ``return_feasible``.
+        Every feasible volunteer scores above every infeasible one (see
+        :mod:`matching.feasibility`), so sorting by score ranks as :meth:`top_volunteers`.
         """
         snap = self._check_fitted()
         scored = self._score_need(snap, snap.need(need), exclude)
