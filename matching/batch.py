@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching import ranker
+from matching.index import effective_n_jobs
 from matching.records import Proposal
+from matching.shortlist import Shortlist
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,20 @@ def propose_batch(
     cap_per_volunteer: int = 3,
     exclude: dict[str, Iterable[str]] | None = None,
     depth: int | None = None,
+    fill_with_infeasible: bool = True,
 ) -> BatchResult:
     """Greedy assignment by descending score with capacities on both sides.
 
     Each need gets at most ``k`` volunteers and each volunteer at most ``cap_per_volunteer``
     needs. Candidates are each need's best ``depth`` volunteers (default ``k + 4 * cap``
     and at least 50), so a need whose favourites are taken falls back to its next best.
+    Every feasible pair is placed before any infeasible one, so a volunteer who cannot meet a
+    hard need is proposed only for a need left with fewer than ``k`` feasible candidates
+    (marked ``feasible=False``, with ``why_not``), and never if ``fill_with_infeasible`` is
+    False.
+
+    Only public methods of the index are used: each need's :meth:`MatchIndex.shortlist` (on
+    ``index.n_jobs`` threads), then the proposals of the pairs kept.
 
     Parameters
     ----------
@@ -64,6 +73,7 @@ def propose_batch(
     exclude : dict of need id to volunteer ids, optional
         Per-need hard filters, as for ``top_volunteers``.
     depth : int, optional
+    fill_with_infeasible : bool, default=True
 
     Returns
     -------
@@ -71,49 +81,38 @@ def propose_batch(
     """
     if cap_per_volunteer < 1:
         raise ValueError("cap_per_volunteer must be at least 1")
-    snap = index._check_fitted()
-    need_ids = snap.needs.live_ids() if need_ids is None else list(need_ids)
+    need_ids = index.need_ids() if need_ids is None else list(need_ids)
     depth = depth or max(50, k + 4 * cap_per_volunteer)
     exclude = exclude or {}
-    def candidates(need_id: str):
-        need = index._need(snap, need_id)
-        scored = index._score_need(snap, need, set(exclude.get(need_id, ())))
-        rows = ranker.top_rows(scored, depth)
-        # keep only the candidates' values (row -> position), not 100,000-long arrays per need
-        at = {int(r): i for i, r in enumerate(rows)}
-        return need, ranker.subset(scored, rows), at, rows, float(scored.score[rows[:k]].sum())
 
-    scores, needs_of, rows_of = [], [], []
-    scored_by_need = {}
-    uncapped = 0.0
-    # two needs in flight: one's Python work overlaps the other's sparse products
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching-batch") as pool:
-        for j, (need, sub, at, rows, top_k) in enumerate(pool.map(candidates, need_ids)):
-            scored_by_need[need_ids[j]] = (need, sub, at)
-            uncapped += top_k
-            scores.append(sub.score)
-            rows_of.append(rows)
-            needs_of.append(np.full(len(rows), j, dtype=np.int64))
-    chosen: dict[str, list[int]] = {n: [] for n in need_ids}
-    load: Counter[int] = Counter()
-    if scores:
-        score, need_j, row = (np.concatenate(x) for x in (scores, needs_of, rows_of))
-        order = np.lexsort((row, need_j, -score))
-        taken = [0] * len(need_ids)
-        for j, r in zip(need_j[order].tolist(), row[order].tolist(), strict=True):
-            if taken[j] < k and load[r] < cap_per_volunteer:
-                chosen[need_ids[j]].append(r)
-                taken[j] += 1
-                load[r] += 1
+    def shortlist(need_id: str) -> Shortlist:
+        return index.shortlist(need_id, depth, exclude.get(need_id, ()))
+
+    # several needs in flight: one's Python work overlaps another's sparse products
+    with ThreadPoolExecutor(
+        max_workers=effective_n_jobs(index.n_jobs), thread_name_prefix="matching-batch"
+    ) as pool:
+        shortlists = list(pool.map(shortlist, need_ids))
+    uncapped = float(sum(s.scores[:k].sum() for s in shortlists))
+    chosen: list[list[int]] = [[] for _ in need_ids]
+    load: Counter[str] = Counter()
+    candidates = [
+        (-score, j, i)
+        for j, s in enumerate(shortlists)
+        for i, (score, ok) in enumerate(zip(s.scores.tolist(), s.feasible.tolist(), strict=True))
+        if ok or fill_with_infeasible
+    ]
+    # best pairs first (so every feasible pair before any infeasible one: see
+    # ``feasibility.fold``); ties by need, then by each need's own order
+    for _, j, i in sorted(candidates):
+        volunteer = shortlists[j].volunteer_ids[i]
+        if len(chosen[j]) < k and load[volunteer] < cap_per_volunteer:
+            chosen[j].append(i)
+            load[volunteer] += 1
     proposals, total = {}, 0.0
-    vols = snap.volunteers
-    for need_id, rows in chosen.items():
-        need, scored, at = scored_by_need[need_id]
-        proposals[need_id] = [
-            index._proposal(snap, need, vols.record_at(r), scored, at[r], has=vols.store.slugs[r])
-            for r in rows
-        ]
-        total += float(np.sum([scored.score[at[r]] for r in rows]))
+    for need_id, s, picked in zip(need_ids, shortlists, chosen, strict=True):
+        proposals[need_id] = [s.proposal(i) for i in picked]
+        total += float(np.sum(s.scores[picked])) if picked else 0.0
     cost = max(0.0, uncapped - total)
     return BatchResult(
         proposals=proposals,

@@ -78,11 +78,12 @@ def evaluate_file(path: str, split: str | None = "test", k: int = 10) -> dict:
         prefs[str(p["need"])].append((str(p["better"]), str(p["worse"])))
 
     index = MatchIndex().fit(volunteers, all_needs)
-    snap = index.snapshot_
-    rows = np.array([snap.volunteers.row(v.id) for v in volunteers], dtype=np.int64)
 
     def ours(need):
-        return index._score_need(snap, need, ()).score[rows]
+        ids, scores = index.score_volunteers(need)
+        out = np.zeros(len(vol_pos))
+        out[[vol_pos[i] for i in ids]] = scores
+        return out
 
     doc_texts = [v.full_text() for v in volunteers]
     query_texts = [n.full_text() for n in all_needs]

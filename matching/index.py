@@ -4,45 +4,33 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from matching import ranker
-from matching.encoder import Encoder, Interner
-from matching.reasons import explain
+from matching.encoder import Encoder
 from matching.records import NeedRecord, Proposal, VolunteerRecord
-from matching.signals import DEFAULT_WEIGHTS, SIGNALS
-from matching.tables import Table, build_table, with_record, without
-from matching.text import TextRelevance
+from matching.shortlist import Shortlist, make_proposal
+from matching.snapshot import Snapshot, build_snapshot, check_weights, effective_n_jobs
+from matching.tables import with_record, without
 from matching.vocabulary import SkillVocabulary
 
-
-@dataclass(frozen=True)
-class _Snapshot:
-    volunteers: Table
-    needs: Table
-    weights: dict[str, float]
-    encoder: Encoder
+__all__ = ["MatchIndex", "effective_n_jobs"]
 
 
-def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = set(weights) - set(SIGNALS)
-    if unknown:
-        raise ValueError(f"unknown signals in weights: {sorted(unknown)}")
-    if any(w < 0 for w in weights.values()) or not any(w > 0 for w in weights.values()):
-        raise ValueError("weights must be non-negative with at least one positive")
-    return weights
-
-
-class MatchIndex:
+class MatchIndex(BaseEstimator):
     """Rank volunteers for needs and needs for volunteers, with reasons.
 
     Parameters
     ----------
     vocabulary : SkillVocabulary, optional
         The skills taxonomy; the built-in default when None.
+    cause_vocabulary : SkillVocabulary, optional
+        The causes taxonomy ("young people" and "children" are one cause); the built-in
+        default when None.
     weights : dict of str to float, optional
         Signal weights (see ``matching.signals.SIGNALS``); defaults when None. A fitted
         :class:`~matching.learn.WeightLearner`'s ``weights_`` can be passed here.
@@ -50,14 +38,25 @@ class MatchIndex:
         Parameters of :class:`~matching.text.TextRelevance`.
     random_state : int, default=0
         Seed for the text model's standardisation sample.
+    n_jobs : int, optional
+        Threads for one query's sparse products over a large table (20,000 rows or more), and
+        needs scored at once by :meth:`propose_batch`. None means 1, -1 every core.
     progress : callable, optional
         Called with a short message at each build step.
 
+    Attributes
+    ----------
+    snapshot_ : the current immutable snapshot (tables, weights, encoder), set by ``fit``.
+
     Notes
     -----
-    Reads take the current immutable snapshot and never block. Writes (``fit``, ``add_*``,
-    ``remove_*``, ``set_weights``) build a new snapshot and swap it in under a lock. Words first
-    seen after ``fit`` do not count towards text relevance until the next ``fit``.
+    ``__init__`` only stores the parameters, so the index can be cloned
+    (``sklearn.base.clone``) and a fitted one pickled. Reads take the current immutable
+    snapshot and never block, and never change it: a need whose region, skills or causes the
+    index has never seen is scored against it as it is. Writes (``fit``, ``add_*``,
+    ``remove_*``, ``set_weights``) build a new snapshot and swap it in under a write lock,
+    made on first use. Words first seen after ``fit`` do not count towards text relevance
+    until the next ``fit``.
     """
 
     def __init__(
@@ -66,14 +65,39 @@ class MatchIndex:
         weights: dict[str, float] | None = None,
         text_params: dict | None = None,
         random_state: int = 0,
+        n_jobs: int | None = None,
         progress: Callable[[str], None] | None = None,
+        cause_vocabulary: SkillVocabulary | None = None,
     ) -> None:
         self.vocabulary = vocabulary
+        self.cause_vocabulary = cause_vocabulary
         self.weights = weights
         self.text_params = text_params
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.progress = progress
-        self._write_lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        # a lock and a thread pool are per process: an unpickled index makes its own
+        state = dict(super().__getstate__())
+        state.pop("_write_lock", None)
+        state.pop("_pool", None)
+        return state
+
+    def _lock(self) -> threading.Lock:
+        # dict.setdefault is atomic, so two first writers still share one lock
+        return self.__dict__.setdefault("_write_lock", threading.Lock())
+
+    def _map(self):
+        """``map`` over a thread pool of ``n_jobs`` threads (the builtin ``map`` for one)."""
+        n = effective_n_jobs(self.n_jobs)
+        if n <= 1:
+            return map
+        made = self.__dict__.get("_pool")
+        if made is None or made[0] != n:  # first use, or n_jobs changed by set_params
+            made = (n, ThreadPoolExecutor(max_workers=n, thread_name_prefix="matching"))
+            self.__dict__["_pool"] = made
+        return made[1].map
 
     def _say(self, message: str) -> None:
         if self.progress is not None:
@@ -90,37 +114,25 @@ class MatchIndex:
         for r in needs:
             if not isinstance(r, NeedRecord):
                 raise TypeError(f"expected NeedRecord, got {type(r).__name__}")
-        weights = _check_weights(self.weights)
-        with self._write_lock:  # updates wait for a rebuild; reads never do
-            snapshot = self._build(volunteers, needs, weights)
-            self.snapshot_ = snapshot
+        weights = check_weights(self.weights)
+        with self._lock():  # updates wait for a rebuild; reads never do
+            self.snapshot_ = build_snapshot(
+                volunteers, needs, weights, vocabulary=self.vocabulary,
+                cause_vocabulary=self.cause_vocabulary, text_params=self.text_params,
+                random_state=self.random_state, say=self._say,
+            )
         self._say("done")
         return self
 
-    def _build(self, volunteers, needs, weights) -> _Snapshot:
-        text = TextRelevance(**{"random_state": self.random_state, **(self.text_params or {})})
-        self._say(f"text model: {len(volunteers)} volunteers, {len(needs)} needs")
-        vol_rows, need_rows = text.fit_transform(
-            [v.full_text() for v in volunteers], [n.full_text() for n in needs]
-        )
-        enc = Encoder(
-            self.vocabulary or SkillVocabulary.default(), text, Interner(), Interner(), Interner()
-        )
-        self._say("volunteer table")
-        vols = build_table(volunteers, enc, is_need=False, rows=vol_rows)
-        self._say("need table")
-        need_table = build_table(needs, enc, is_need=True, rows=need_rows)
-        return _Snapshot(vols, need_table, weights, enc)
-
-    def _check_fitted(self) -> _Snapshot:
+    def _check_fitted(self) -> Snapshot:
         snap = getattr(self, "snapshot_", None)
         if snap is None:
             raise RuntimeError("MatchIndex is not fitted: call fit(volunteers, needs) first")
         return snap
 
-    def _swap(self, change: Callable[[_Snapshot], _Snapshot]) -> None:
+    def _swap(self, change: Callable[[Snapshot], Snapshot]) -> None:
         self._check_fitted()
-        with self._write_lock:
+        with self._lock():
             self.snapshot_ = change(self.snapshot_)
 
     def add_volunteer(self, record: VolunteerRecord) -> None:
@@ -150,7 +162,7 @@ class MatchIndex:
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """Swap in new signal weights (e.g. ``WeightLearner.weights_``)."""
-        checked = _check_weights(weights)
+        checked = check_weights(weights)
         self._swap(lambda s: replace(s, weights=checked))
 
     @property
@@ -168,47 +180,62 @@ class MatchIndex:
         """Number of live needs."""
         return self._check_fitted().needs.n_alive
 
-    def volunteer_ids(self) -> list[str]:
-        """Ids of the volunteers in the index, in the order they were added."""
-        return self._check_fitted().volunteers.live_ids()
-
-    def need_ids(self) -> list[str]:
-        """Ids of the needs in the index, in the order they were added."""
-        return self._check_fitted().needs.live_ids()
-
-    def _need(self, snap: _Snapshot, need: str | NeedRecord) -> NeedRecord:
-        if isinstance(need, NeedRecord):
-            return need
-        row = snap.needs.row(need)
-        if row is None:
-            raise KeyError(f"unknown need id: {need!r}")
-        return snap.needs.record_at(row)
-
-    def _volunteer(self, snap: _Snapshot, volunteer: str | VolunteerRecord) -> VolunteerRecord:
-        if isinstance(volunteer, VolunteerRecord):
-            return volunteer
-        row = snap.volunteers.row(volunteer)
-        if row is None:
-            raise KeyError(f"unknown volunteer id: {volunteer!r}")
-        return snap.volunteers.record_at(row)
-
     def score_volunteers(
-        self, need: str | NeedRecord, exclude: Iterable[str] = ()
-    ) -> tuple[list[str], np.ndarray]:
-        """Combined score of every live, non-excluded volunteer for a need (ids, scores)."""
-        snap = self._check_fitted()
-        scored = self._score_need(snap, self._need(snap, need), exclude)
-        rows = np.nonzero(scored.allowed)[0]
-        return [snap.volunteers.id_at(r) for r in rows], scored.score[rows]
+        self, need: str | NeedRecord, exclude: Iterable[str] = (), return_feasible: bool = False
+    ) -> tuple[list[str], np.ndarray] | tuple[list[str], np.ndarray, np.ndarray]:
+        """Score of every live, non-excluded volunteer for a need.
 
-    def _score_need(self, snap: _Snapshot, need: NeedRecord, exclude: Iterable[str]):
+        Returns ``(ids, scores)``, or ``(ids, scores, feasible)`` with ``return_feasible``.
+        Every feasible volunteer scores above every infeasible one (see
+        :mod:`matching.feasibility`), so sorting by score ranks as :meth:`top_volunteers`.
+        """
+        snap = self._check_fitted()
+        scored = self._score_need(snap, snap.need(need), exclude)
+        rows = np.nonzero(scored.allowed)[0]
+        ids = [snap.volunteers.id_at(r) for r in rows]
+        if return_feasible:
+            return ids, scored.score[rows], scored.feasible[rows]
+        return ids, scored.score[rows]
+
+    def _score_need(self, snap: Snapshot, need: NeedRecord, exclude: Iterable[str]):
         rows = snap.volunteers.rows(exclude)
-        return ranker.score_need(need, snap.volunteers, snap.encoder, snap.weights, rows)
+        return ranker.score_need(
+            need, snap.volunteers, snap.encoder, snap.weights, rows, self._map()
+        )
+
+    def shortlist(
+        self, need: str | NeedRecord, depth: int = 10, exclude: Iterable[str] = ()
+    ) -> Shortlist:
+        """The ``depth`` best volunteers for a need, best first, from one snapshot.
+
+        As :meth:`top_volunteers`, but reasons are written only for the proposals asked of
+        the :class:`~matching.shortlist.Shortlist`, so looking at many candidates and keeping
+        a few pays for the reasons of the few.
+        """
+        snap = self._check_fitted()
+        record = snap.need(need)
+        scored = self._score_need(snap, record, set(exclude))
+        rows = ranker.top_rows(scored, int(depth))
+        return Shortlist(
+            need=record,
+            volunteer_ids=[snap.volunteers.id_at(r) for r in rows],
+            scores=scored.score[rows],
+            feasible=scored.feasible[rows],
+            _snap=snap,
+            _scored=ranker.subset(scored, rows),
+            _rows=rows,
+            _wanted=snap.encoder.need_skills(record),
+            _causes=snap.encoder.causes_of(record),
+        )
 
     def top_volunteers(
         self, need: str | NeedRecord, k: int = 10, exclude: Iterable[str] = ()
     ) -> list[Proposal]:
         """The k best volunteers for a need, best first.
+
+        A volunteer who cannot meet a hard need of the role (``Proposal.feasible`` False,
+        ``Proposal.why_not`` saying why) never ranks above one who can: they come last, for
+        staff who look further.
 
         Parameters
         ----------
@@ -224,46 +251,38 @@ class MatchIndex:
         -------
         list of Proposal
         """
-        snap = self._check_fitted()
-        record = self._need(snap, need)
-        scored = self._score_need(snap, record, set(exclude))
-        return [
-            self._proposal(
-                snap, record, snap.volunteers.record_at(r), scored, r,
-                has=snap.volunteers.store.slugs[r],
-            )
-            for r in ranker.top_rows(scored, int(k))
-        ]
+        return self.shortlist(need, k, exclude).proposals()
 
     def top_needs(
         self, volunteer: str | VolunteerRecord, k: int = 10, exclude: Iterable[str] = ()
     ) -> list[Proposal]:
-        """The k best needs for a volunteer, best first (``exclude`` holds need ids)."""
-        snap = self._check_fitted()
-        record = self._volunteer(snap, volunteer)
-        rows = snap.needs.rows(set(exclude))
-        has = snap.encoder.volunteer_skills(record)
-        scored = ranker.score_volunteer(record, snap.needs, snap.encoder, snap.weights, rows)
-        return [
-            self._proposal(
-                snap, snap.needs.record_at(r), record, scored, r, has=has,
-                wanted=snap.needs.store.slugs[r],
-            )
-            for r in ranker.top_rows(scored, int(k))
-        ]
+        """The k best needs for a volunteer, best first (``exclude`` holds need ids).
 
-    def _proposal(self, snap, need, volunteer, scored, row, has=None, wanted=None) -> Proposal:
-        breakdown = {
-            name: (round(float(v[row]), 4) if known[row] else None)
-            for name, (v, known) in scored.signals.items()
-        }
-        return Proposal(
-            need_id=need.id,
-            volunteer_id=volunteer.id,
-            score=float(scored.score[row]),
-            breakdown=breakdown,
-            reasons=explain(need, volunteer, breakdown, snap.encoder, has, wanted),
-        )
+        Needs the volunteer cannot meet come after every need they can (see
+        :meth:`top_volunteers`); ``Proposal.reasons_for_volunteer`` speaks to them.
+        """
+        snap = self._check_fitted()
+        record = snap.volunteer(volunteer)
+        rows = snap.needs.rows(set(exclude))
+        enc = snap.encoder
+        has, own_causes = enc.volunteer_evidence(record), enc.causes_of(record)
+        scored = ranker.score_volunteer(record, snap.needs, enc, snap.weights, rows, self._map())
+        out = []
+        for r in ranker.top_rows(scored, int(k)):
+            need = snap.needs.record_at(r)
+            causes = (enc.causes_of(need), own_causes)
+            out.append(make_proposal(
+                snap, need, record, scored, r, has, snap.needs.store.slugs[r], causes
+            ))
+        return out
+
+    def need_ids(self) -> list[str]:
+        """Ids of the live needs, in the order they were added."""
+        return self._check_fitted().needs.live_ids()
+
+    def volunteer_ids(self) -> list[str]:
+        """Ids of the live volunteers, in the order they were added."""
+        return self._check_fitted().volunteers.live_ids()
 
     def propose_batch(
         self,
@@ -271,6 +290,7 @@ class MatchIndex:
         k: int = 10,
         cap_per_volunteer: int = 3,
         exclude: dict[str, Iterable[str]] | None = None,
+        fill_with_infeasible: bool = True,
     ):
         """Proposals for many needs at once, no volunteer proposed more than the cap.
 
@@ -278,4 +298,8 @@ class MatchIndex:
         """
         from matching.batch import propose_batch
 
-        return propose_batch(self, need_ids, k, cap_per_volunteer, exclude)
+        return propose_batch(
+            self, need_ids, k, cap_per_volunteer, exclude,
+            fill_with_infeasible=fill_with_infeasible,
+        )
+

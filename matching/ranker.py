@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from matching import feasibility
 from matching import signals as sig
 from matching.encoder import Encoder
 from matching.tables import Segment, Table
 from matching.text import text_value
 from matching.text_rows import TextRows
 
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching")
-_THREADED_ROWS = 20_000
 RERANK_DEPTH = 200
+THREADED_ROWS = 20_000  # below this, handing segments to threads costs more than it saves
+
+Map = Callable[[Callable, Iterable], Iterator]
 
 
-def _block_scores(table: Table, enc: Encoder, query, head: bool = False):
+def _block_scores(table: Table, enc: Encoder, query, head: bool = False, pmap: Map = map):
     """Raw channel scores over all segments (word, char, and head when asked for).
 
-    The products run on two threads when the table is large.
+    ``pmap`` maps over the segments: the index passes its thread pool's ``map`` when it has
+    ``n_jobs > 1`` and the table is large.
     """
     def one(seg: Segment):
         w, c = enc.text.channel_scores(seg.text, query)
         return w, c, (enc.text.head_scores(seg.text, query) if head else None)
 
-    if table.n_rows >= _THREADED_ROWS:
-        parts = list(_POOL.map(one, table.segments))
-    else:
-        parts = [one(s) for s in table.segments]
+    parts = list((pmap if table.n_rows >= THREADED_ROWS else map)(one, table.segments))
     if not parts:
         empty = np.zeros(0, np.float32)
         return empty, empty, empty
@@ -39,7 +39,9 @@ def _block_scores(table: Table, enc: Encoder, query, head: bool = False):
     return w, c, (np.concatenate([p[2] for p in parts]) if head else None)
 
 
-def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.ndarray:
+def text_scores(
+    table: Table, enc: Encoder, counts, allowed: np.ndarray, pmap: Map = map
+) -> np.ndarray:
     """Standardised text relevance with pseudo-relevance feedback on the best rows.
 
     ``counts`` is the query's row from ``enc.text.counts``. A short query also scores the
@@ -47,7 +49,7 @@ def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.n
     """
     text = enc.text
     a = text.head_weight_for(counts) if counts.nnz else 0.0
-    w, c, h = _block_scores(table, enc, text.query_vectors(counts), head=a > 0)
+    w, c, h = _block_scores(table, enc, text.query_vectors(counts), head=a > 0, pmap=pmap)
     z = text.combine(w, c)
     if a > 0:
         h = np.float32(a) * text.head_z(h)
@@ -59,7 +61,9 @@ def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.n
     depth = min(RERANK_DEPTH, len(pool))
     best = pool[np.argpartition(-z[pool], depth - 1)[:depth]]
     best = best[np.argsort(-z[best], kind="stable")]
-    rows = TextRows(table.counts(best), table.word_norm[best], table.char_norm[best])
+    rows = TextRows(
+        table.counts(best), table.word_norm[best], table.char_norm[best], exponent=text.pivot
+    )
     expanded = text.query_vectors(counts, feedback=rows.counts[:m])
     z[best] = text.combine(*text.channel_scores(rows, expanded), text.feedback_scale_)
     if a > 0:
@@ -72,20 +76,39 @@ def text_scores(table: Table, enc: Encoder, counts, allowed: np.ndarray) -> np.n
 
 @dataclass(frozen=True)
 class Scored:
-    """Every row's combined score and signal values for one query."""
+    """Every row's score, signal values and failed hard needs for one query.
+
+    ``score`` is the weighted mean of the known signals folded with feasibility: in [0.5, 1]
+    for a pair that can work, below 0.49 for one that cannot.
+    """
 
     score: np.ndarray
     signals: dict[str, tuple[np.ndarray, np.ndarray]]
     allowed: np.ndarray
+    blockers: np.ndarray  # uint8 bits of ``feasibility``; 0 where the pair can work
+
+    @property
+    def feasible(self) -> np.ndarray:
+        return self.blockers == 0
 
 
-def _overlap(table: Table, name: str, ids: list[int]) -> np.ndarray:
-    parts = [sig.overlap(m, ids) for m in table.sparse_rows(name)]
+def _overlap(table: Table, name: str, ids: list[int], weights=None) -> np.ndarray:
+    parts = [sig.overlap(m, ids, weights) for m in table.sparse_rows(name)]
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
-def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> Scored:
-    """Score every volunteer row for one need record."""
+def _flag(value: bool | None) -> int:
+    return -1 if value is None else int(value)
+
+
+def _hours(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def score_need(
+    need, volunteers: Table, enc: Encoder, weights, exclude_rows, pmap: Map = map
+) -> Scored:
+    """Score every volunteer row for one need record (reads the encoder, never adds to it)."""
     allowed = volunteers.alive.copy()
     allowed[list(exclude_rows)] = False
     required, desired = enc.need_skills(need)
@@ -94,64 +117,73 @@ def score_need(need, volunteers: Table, enc: Encoder, weights, exclude_rows) -> 
     full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     counts = enc.text.counts([need.full_text()])
-    z = text_scores(volunteers, enc, counts, allowed & volunteers.has_text)
+    z = text_scores(volunteers, enc, counts, allowed & volunteers.has_text, pmap)
     s["text"] = (text_value(z), volunteers.has_text & (counts.nnz > 0))
-    s["skills_required"] = sig.coverage(
-        _overlap(volunteers, "skills", req_ids), full(len(required))
-    )
+    have = _overlap(volunteers, "skills", req_ids)
+    s["skills_required"] = sig.coverage(have, full(len(required)))
     s["skills_desired"] = sig.coverage(_overlap(volunteers, "skills", des_ids), full(len(desired)))
-    need_causes = enc.causes.ids(enc.causes_of(need), False)
+    need_causes = enc.causes_of(need)
     s["causes"] = sig.cause_overlap(
-        _overlap(volunteers, "causes", need_causes),
-        full(len(enc.causes_of(need))),
+        _overlap(volunteers, "causes", enc.causes.ids(need_causes, False)),
+        full(len(need_causes)),
         volunteers.n_causes,
     )
+    region = enc.region_code(need.region, create=False)
     s["place"] = sig.place(
-        full(enc.region_code(need.region)).astype(np.int32),
-        full(-1 if need.remote_ok is None else int(need.remote_ok)),
-        volunteers.region,
-        volunteers.remote,
+        np.full(n, region, dtype=np.int32), full(_flag(need.remote_ok)),
+        volunteers.region, volunteers.remote,
     )
-    need_hours = np.nan if need.hours_per_month is None else float(need.hours_per_month)
+    need_hours = _hours(need.hours_per_month)
     s["availability"] = sig.availability(volunteers.hours, full(need_hours))
     s["board_experience"] = sig.board_experience(volunteers.board)
-    return Scored(sig.combine(s, weights), s, allowed)
+    blocked = feasibility.blockers(
+        region, _flag(need.remote_ok), volunteers.region, volunteers.remote, volunteers.hours,
+        need_hours, have > 0, len(required), volunteers.n_skills > 0,
+        allowed,
+    )
+    return Scored(feasibility.fold(sig.combine(s, weights), blocked), s, allowed, blocked)
 
 
-def score_volunteer(volunteer, needs: Table, enc: Encoder, weights, exclude_rows) -> Scored:
-    """Score every need row for one volunteer record."""
+def score_volunteer(
+    volunteer, needs: Table, enc: Encoder, weights, exclude_rows, pmap: Map = map
+) -> Scored:
+    """Score every need row for one volunteer record (reads the encoder, never adds to it)."""
     allowed = needs.alive.copy()
     allowed[list(exclude_rows)] = False
     n = needs.n_rows
     full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
-    has = enc.skills.ids(enc.volunteer_skills(volunteer), False)
+    evidence = enc.volunteer_evidence(volunteer)
+    held = {enc.skills.id_of(slug, create=False): w for slug, w in evidence.weights().items()}
+    held.pop(None, None)
+    has, values = list(held), list(held.values())
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     counts = enc.text.counts([volunteer.full_text()])
-    z = text_scores(needs, enc, counts, allowed & needs.has_text)
+    z = text_scores(needs, enc, counts, allowed & needs.has_text, pmap)
     s["text"] = (text_value(z), needs.has_text & (counts.nnz > 0))
-    s["skills_required"] = sig.coverage(
-        _overlap(needs, "skills", has), needs.n_skills
-    )
-    s["skills_desired"] = sig.coverage(
-        _overlap(needs, "desired", has), needs.n_desired
-    )
+    have = _overlap(needs, "skills", has, values)
+    s["skills_required"] = sig.coverage(have, needs.n_skills)
+    s["skills_desired"] = sig.coverage(_overlap(needs, "desired", has, values), needs.n_desired)
     causes = enc.causes_of(volunteer)
     s["causes"] = sig.cause_overlap(
         _overlap(needs, "causes", enc.causes.ids(causes, False)),
         full(len(causes)),
         needs.n_causes,
     )
+    region = enc.region_code(volunteer.region, create=False)
     s["place"] = sig.place(
-        full(enc.region_code(volunteer.region)).astype(np.int32),
-        full(-1 if volunteer.remote_ok is None else int(volunteer.remote_ok)),
-        needs.region,
-        needs.remote,
+        np.full(n, region, dtype=np.int32), full(_flag(volunteer.remote_ok)),
+        needs.region, needs.remote,
     )
-    hours = np.nan if volunteer.hours_per_month is None else float(volunteer.hours_per_month)
+    hours = _hours(volunteer.hours_per_month)
     s["availability"] = sig.availability(full(hours), needs.hours)
-    flag = -1 if volunteer.board_experience is None else int(volunteer.board_experience)
-    s["board_experience"] = sig.board_experience(full(flag).astype(np.int8))
-    return Scored(sig.combine(s, weights), s, allowed)
+    s["board_experience"] = sig.board_experience(
+        full(_flag(volunteer.board_experience)).astype(np.int8)
+    )
+    blocked = feasibility.blockers(
+        needs.region, needs.remote, region, _flag(volunteer.remote_ok), hours, needs.hours,
+        have > 0, needs.n_skills, bool(evidence.levels), allowed,
+    )
+    return Scored(feasibility.fold(sig.combine(s, weights), blocked), s, allowed, blocked)
 
 
 def subset(scored: Scored, rows: np.ndarray) -> Scored:
@@ -160,11 +192,15 @@ def subset(scored: Scored, rows: np.ndarray) -> Scored:
         scored.score[rows],
         {name: (v[rows], known[rows]) for name, (v, known) in scored.signals.items()},
         scored.allowed[rows],
+        scored.blockers[rows],
     )
 
 
 def top_rows(scored: Scored, k: int) -> np.ndarray:
-    """Row numbers of the k best allowed rows, best first (ties broken by row order)."""
+    """Row numbers of the k best allowed rows, best first (ties broken by row order).
+
+    The score puts every feasible pair above every infeasible one (``feasibility.fold``).
+    """
     rows = np.nonzero(scored.allowed)[0]
     if k <= 0 or len(rows) == 0:
         return np.zeros(0, dtype=np.int64)

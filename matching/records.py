@@ -6,21 +6,57 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+LEVELS = ("expert", "practitioner", "learning")
+
+
+def _level(value: Any) -> str:
+    level = str(value).strip().lower()
+    if level not in LEVELS:
+        raise ValueError(f"unknown skill level {value!r}: expected one of {', '.join(LEVELS)}")
+    return level
+
 
 @dataclass(frozen=True)
 class VolunteerRecord:
-    """A volunteer profile. ``None`` means unknown, never false or zero."""
+    """A volunteer profile. ``None`` means unknown, never false or zero.
+
+    ``skills`` are the skills the volunteer ticked or listed, in their words or the taxonomy's:
+    each a name, or a ``(name, level)`` pair. ``skill_levels`` maps a skill (its name or slug)
+    to a level, for callers that keep levels apart. A level is ``"expert"``,
+    ``"practitioner"`` or ``"learning"``; a skill without one counts as a practitioner's.
+    """
 
     id: str
     text: str = ""
     headline: str = ""
     bio: str = ""
-    skills: tuple[str, ...] = ()
+    skills: tuple[str | tuple[str, str], ...] = ()
     causes: tuple[str, ...] = ()
     region: str | None = None
     remote_ok: bool | None = None
     hours_per_month: float | None = None
     board_experience: bool | None = None
+    skill_levels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for entry in self.skills:
+            if not isinstance(entry, str):
+                _name, level = entry
+                _level(level)
+        for level in self.skill_levels.values():
+            _level(level)
+
+    def skill_terms(self) -> list[tuple[str, str | None]]:
+        """``(name, level or None)`` for each listed skill; ``skill_levels`` fills in levels
+        that the pairs leave out (matched by name as written or lower-cased)."""
+        levels = {k.strip().lower(): _level(v) for k, v in self.skill_levels.items()}
+        out: list[tuple[str, str | None]] = []
+        for entry in self.skills:
+            if isinstance(entry, str):
+                out.append((entry, levels.get(entry.strip().lower())))
+            else:
+                out.append((entry[0], _level(entry[1])))
+        return out
 
     def full_text(self) -> str:
         """Free text used for text relevance (skills are scored separately)."""
@@ -50,16 +86,51 @@ class NeedRecord:
 
 @dataclass(frozen=True)
 class Proposal:
-    """One ranked pair: a score in [0, 1], its parts, and reasons in plain words."""
+    """One ranked pair: a score in [0, 1], its parts, and reasons in plain words.
+
+    Attributes
+    ----------
+    score, breakdown
+        For staff: the combined score and each signal's value (None where unknown).
+    reasons : list of str
+        About the volunteer, in the third person, for staff and the charity ("Has ...",
+        "Mentions GDPR in their profile"). No numbers, scores or term lists.
+    reasons_for_volunteer : list of str
+        The same facts for the volunteer, in the second person ("You have ...").
+    feasible : bool
+        False when the volunteer cannot meet a hard need of the role (in-person meetings in
+        another region, won't attend remotely, under half the hours, none of the required
+        skills while others have some). An infeasible pair never ranks above a feasible one.
+    why_not : list of str
+        Why not, in plain words for staff ("Can't attend in person: lives in the North
+        West"); empty when feasible. These lines also open ``reasons``.
+    """
 
     need_id: str
     volunteer_id: str
     score: float
     breakdown: dict[str, float | None] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    reasons_for_volunteer: list[str] = field(default_factory=list)
+    feasible: bool = True
+    why_not: list[str] = field(default_factory=list)
 
 
-_LIST_FIELDS = {"skills", "causes", "skills_required", "skills_desired"}
+_LIST_FIELDS = {"causes", "skills_required", "skills_desired"}
+
+
+def _skills(value: Any) -> tuple:
+    """Listed skills from JSON: names, ``[name, level]`` pairs or ``{"name", "level"}``."""
+    out: list = []
+    for item in (value,) if isinstance(value, str) else value:
+        if isinstance(item, Mapping):
+            name, level = str(item["name"]), item.get("level")
+            out.append(name if level is None else (name, _level(level)))
+        elif isinstance(item, list | tuple):
+            out.append((str(item[0]), _level(item[1])))
+        else:
+            out.append(str(item))
+    return tuple(out)
 
 
 def _from_mapping(cls: type, data: Mapping[str, Any]) -> Any:
@@ -72,6 +143,10 @@ def _from_mapping(cls: type, data: Mapping[str, Any]) -> Any:
         value = data[f.name]
         if f.name == "id":
             value = str(value)
+        elif f.name == "skills":
+            value = _skills(value)
+        elif f.name == "skill_levels":
+            value = {str(k): _level(v) for k, v in dict(value).items()}
         elif f.name in _LIST_FIELDS:
             value = (value,) if isinstance(value, str) else tuple(str(v) for v in value)
         elif f.name in {"text", "headline", "bio", "title", "description", "region"}:

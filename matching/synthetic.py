@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.default_skills import DEFAULT_SKILLS
 from matching.records import NeedRecord, VolunteerRecord
 from matching.signals import SIGNALS
+from matching.synthetic_words import SKILL_WORDS as DEFAULT_SKILLS
 
 REGIONS = ["London", "Leeds", "Manchester", "Bristol", "Birmingham", "Glasgow", "Cardiff",
            "Edinburgh", "Belfast", "Newcastle", "Sheffield", "Nottingham", "Brighton", "York",

@@ -32,11 +32,15 @@ def _flag(value: bool | None) -> int:
     return -1 if value is None else int(bool(value))
 
 
-def _binary(rows: list[list[int]], n_cols: int) -> sp.csc_matrix:
-    """Rows of ids as a binary matrix, stored by column (posting lists) for fast overlaps."""
+def _binary(rows: list[list[int]], n_cols: int, values: list[list[float]] | None = None):
+    """Rows of ids as a sparse matrix (ones, or the given values), stored by column (posting
+    lists) for fast overlaps."""
     indptr = np.cumsum([0, *(len(r) for r in rows)])
     indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
-    data = np.ones(len(indices), dtype=np.float32)
+    if values is None:
+        data = np.ones(len(indices), dtype=np.float32)
+    else:
+        data = np.fromiter((v for r in values for v in r), dtype=np.float32, count=len(indices))
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols)).tocsc()
 
 
@@ -73,7 +77,7 @@ class Segment:
     """A run of consecutive rows: text counts and the binary skill and cause matrices."""
 
     text: TextRows
-    skills: sp.csc_matrix  # volunteers: skills held; needs: skills required
+    skills: sp.csc_matrix  # volunteers: skills held, valued by level; needs: skills required
     desired: sp.csc_matrix  # needs: skills desired (empty for volunteers)
     causes: sp.csc_matrix
 
@@ -170,20 +174,25 @@ class Table:
 
 def _encode(records, enc: Encoder, is_need: bool):
     skills, desired, causes, region, remote, hours, board = [], [], [], [], [], [], []
-    slugs = []
+    slugs, values, n_ticked = [], [], []
     for r in records:
         if is_need:
             req, des = enc.need_skills(r)
             skills.append(enc.skills.ids(req))
             desired.append(enc.skills.ids(des))
+            values.append([1.0] * len(skills[-1]))
             slugs.append((req, des))
             board.append(-1)
+            n_ticked.append(len(skills[-1]))
         else:
-            has = enc.volunteer_skills(r)
-            skills.append(enc.skills.ids(has))
+            evidence = enc.volunteer_evidence(r)
+            weights = evidence.weights()
+            skills.append([enc.skills.id_of(s) for s in weights])
+            values.append(list(weights.values()))
             desired.append([])
-            slugs.append(has)
+            slugs.append(evidence)
             board.append(_flag(r.board_experience))
+            n_ticked.append(len(evidence.levels))
         causes.append(enc.causes.ids(enc.causes_of(r)))
         region.append(enc.region_code(r.region))
         remote.append(_flag(r.remote_ok))
@@ -191,10 +200,10 @@ def _encode(records, enc: Encoder, is_need: bool):
     n_skill_ids, n_cause_ids = len(enc.skills), len(enc.causes)
     return dict(
         slugs=slugs,
-        skills=_binary(skills, n_skill_ids),
+        skills=_binary(skills, n_skill_ids, values),
         desired=_binary(desired, n_skill_ids),
         causes=_binary(causes, n_cause_ids),
-        n_skills=np.array([len(x) for x in skills], dtype=np.float32),
+        n_skills=np.array(n_ticked, dtype=np.float32),
         n_desired=np.array([len(x) for x in desired], dtype=np.float32),
         n_causes=np.array([len(x) for x in causes], dtype=np.float32),
         region=np.asarray(region, dtype=np.int32),

@@ -200,7 +200,7 @@ class TextRelevance:
             None if p is None else PartRows(sp.csr_matrix(p, dtype=np.float32), self.char_norms(p))
             for p in (heads, skills)
         ]
-        return TextRows(counts, word_norm, self.char_norms(counts), *parts)
+        return TextRows(counts, word_norm, self.char_norms(counts), *parts, self.pivot)
 
     def transform(self, texts: list[str]) -> TextRows:
         """Transform texts to stored rows."""

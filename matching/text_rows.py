@@ -60,25 +60,31 @@ class PartRows:
 
 @dataclass(frozen=True)
 class TextRows:
-    """Transformed documents: sublinear counts, the two channel norms, and the parts."""
+    """Transformed documents: sublinear counts, the two channel norms, and the parts.
+
+    The inverse pivots (``1 / norm**exponent``) are computed once, when the rows are made, so
+    reading rows never writes to them.
+    """
 
     counts: sp.csr_matrix
     word_norm: np.ndarray
     char_norm: np.ndarray
     head: PartRows | None = None
     skills: PartRows | None = None
-    _inverse_pivots: dict = field(default_factory=dict, compare=False, repr=False)
+    exponent: float = 0.6
+    inv_word: np.ndarray = field(init=False, compare=False, repr=False)
+    inv_char: np.ndarray = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        inv_word, inv_char = _inverse_pivots(self.word_norm, self.char_norm, self.exponent)
+        object.__setattr__(self, "inv_word", inv_word)
+        object.__setattr__(self, "inv_char", inv_char)
 
     def inverse_pivots(self, exponent: float) -> tuple[np.ndarray, np.ndarray]:
-        """``1 / norm**exponent`` for both channels (1 for empty rows), cached per exponent."""
-        cached = self._inverse_pivots.get(exponent)
-        if cached is None:
-            cached = (
-                (1.0 / pivot(self.word_norm, exponent)).astype(np.float32),
-                (1.0 / pivot(self.char_norm, exponent)).astype(np.float32),
-            )
-            self._inverse_pivots[exponent] = cached
-        return cached
+        """``1 / norm**exponent`` for both channels (1 for empty rows)."""
+        if exponent == self.exponent:
+            return self.inv_word, self.inv_char
+        return _inverse_pivots(self.word_norm, self.char_norm, exponent)
 
     @property
     def has_text(self) -> np.ndarray:
@@ -92,6 +98,7 @@ class TextRows:
             self.char_norm[rows],
             None if self.head is None else self.head[rows],
             None if self.skills is None else self.skills[rows],
+            self.exponent,
         )
 
     def stack(self, other: TextRows) -> TextRows:
@@ -102,7 +109,15 @@ class TextRows:
             np.concatenate([self.char_norm, other.char_norm]),
             _stack_parts(self.head, other.head),
             _stack_parts(self.skills, other.skills),
+            self.exponent,
         )
+
+
+def _inverse_pivots(word_norm, char_norm, exponent: float) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        (1.0 / pivot(word_norm, exponent)).astype(np.float32),
+        (1.0 / pivot(char_norm, exponent)).astype(np.float32),
+    )
 
 
 def _stack_parts(a: PartRows | None, b: PartRows | None) -> PartRows | None:

@@ -34,7 +34,11 @@ def fit_word_counts(
         vec = CountVectorizer(ngram_range=ngram_range, vocabulary=_EMPTY_VOCAB)
         vec.fit([""])
         counts = vec.transform(texts) if texts else sp.csr_matrix((0, 1), dtype=np.float32)
-    return counts.tocsr(), vec
+    counts = counts.tocsr()
+    # sorted column indices, as ``transform`` gives: a row fitted and the same row added later
+    # then sum in the same order and score exactly alike in float32
+    counts.sort_indices()
+    return counts, vec
 
 
 def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:

@@ -169,6 +169,24 @@ def matches_work(once: bool, interval: float) -> None:
         time.sleep(interval)
 
 
+@matches_cli.command("audit")
+def matches_audit() -> None:
+    """Count ranker proposals waiting for review that fail a hard need, and reasons that show
+    internal numbers or terms (read only)."""
+    from .ranking.audit import ENOUGH_FEASIBLE, audit_proposals
+
+    report = audit_proposals()
+    click.echo(f"{report.proposals} ranker proposals waiting for review")
+    click.echo(f"  fail a hard need: {report.infeasible}")
+    click.echo(
+        f"  fail a hard need while {ENOUGH_FEASIBLE} or more others could do the role: "
+        f"{report.infeasible_with_enough_others}"
+    )
+    click.echo(f"  show internal numbers or terms: {report.internal_terms}")
+    for example in report.examples:
+        click.echo(f"    e.g. {example!r}")
+
+
 @matches_cli.command("reindex")
 def matches_reindex() -> None:
     """Rebuild the ranker index from the database, showing progress; every other web and

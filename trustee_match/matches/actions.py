@@ -55,6 +55,7 @@ def propose_match(
     source: str = "staff",
     score: float | None = None,
     reasons: list[str] | None = None,
+    volunteer_reasons: list[str] | None = None,
     breakdown: dict | None = None,
 ) -> Match:
     """Put a volunteer forward for a need (staff, the ranker, or the volunteer's own interest)."""
@@ -79,6 +80,7 @@ def propose_match(
         source=source,
         score=score,
         reasons=reasons or [],
+        volunteer_reasons=volunteer_reasons or [],
         breakdown=breakdown or {},
     )
     db.session.add(match)

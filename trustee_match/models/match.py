@@ -76,7 +76,9 @@ class Match(db.Model):
     )
     source: Mapped[str] = mapped_column(String(16), default="staff")  # ranker / staff / interest
     score: Mapped[float | None] = mapped_column(Float)
+    # Why it was proposed, in two voices: about the volunteer (staff, the charity) and to them.
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    volunteer_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
     reject_reason: Mapped[RejectReason | None] = mapped_column(str_enum(RejectReason, 32))
     volunteer_reply: Mapped[Reply | None] = mapped_column(str_enum(Reply))
@@ -102,6 +104,10 @@ class Match(db.Model):
     def can_move_to(self, state: MatchState) -> bool:
         """Whether `state` is a legal next move from this match's state."""
         return state in MOVES.get(self.state, frozenset())
+
+    def reasons_for(self, side: str) -> list[str]:
+        """The reasons written for this side: a volunteer reads about themselves as "you"."""
+        return self.volunteer_reasons if side == "volunteer" else self.reasons
 
     @property
     def is_open(self) -> bool:

@@ -8,7 +8,7 @@ it names in a fixed number of queries, however many are shown.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -91,7 +91,7 @@ class CandidateList:
 def candidates_for(need: Need, filters: CandidateFilters, k: int = PAGE_SIZES[0]) -> CandidateList:
     """The live top `k` candidates for a need who pass the filters: those who can meet what the
     role asks first, in the ranker's order, then those who can't, each with why."""
-    proposals = _ranked(need, filters, k if LIBRARY_JUDGES_FEASIBILITY else _deeper(k))
+    proposals = _ranked(need, filters, k)
     if not proposals:
         return CandidateList(need=need, k=k)
     ids = [int(p.volunteer_id) for p in proposals]
@@ -106,7 +106,7 @@ def candidates_for(need: Need, filters: CandidateFilters, k: int = PAGE_SIZES[0]
             continue  # left since the index last synced
         profile, bounced = people[vid]
         live, declined = counts.get(vid, (0, 0))
-        feasible, blockers = _feasibility(proposal, need, profile)
+        feasible, blockers = _feasibility(proposal)
         match_id, state = with_need.get(vid, (None, None))
         candidates.append(
             Candidate(
@@ -153,6 +153,7 @@ def propose_candidate(actor: User, need: Need, volunteer: User, *, approve: bool
             volunteer,
             score=round(float(proposal.score), 4) if proposal else None,
             reasons=list(proposal.reasons) if proposal else [],
+            volunteer_reasons=list(proposal.reasons_for_volunteer) if proposal else [],
             breakdown=(
                 {k: v for k, v in proposal.breakdown.items() if v is not None} if proposal else {}
             ),
@@ -248,52 +249,7 @@ def _matches_with(need_id: int, ids: Collection[int]) -> dict[int, tuple[int, Ma
 # Hard needs -----------------------------------------------------------------------------------
 
 
-def _feasibility(
-    proposal: Proposal, need: Need, profile: VolunteerProfile
-) -> tuple[bool, list[str]]:
-    """Whether the candidate can meet what the role asks, and if not, why in plain words:
-    the ranker's own judgement (`Proposal.feasible`, `Proposal.why_not`) when it gives one."""
-    if LIBRARY_JUDGES_FEASIBILITY:
-        feasible = bool(getattr(proposal, "feasible", True))
-        why_not = getattr(proposal, "why_not", None) or getattr(proposal, "blockers", None)
-        return feasible, [] if feasible else list(why_not or [])
-    blockers = _place_and_hours_blockers(need, profile)
-    return not blockers, blockers
-
-
-# REMOVE from here to the end once `matching.Proposal` carries `feasible` and `why_not`
-# (branch wip-matching), with the two uses of LIBRARY_JUDGES_FEASIBILITY above: a stand-in
-# for the library's hard-need check, covering place and hours only.
-LIBRARY_JUDGES_FEASIBILITY = any(f.name == "feasible" for f in fields(Proposal))
-
-
-def _deeper(k: int) -> int:
-    """Without the library's check, the ranker may put people who can't meet the role above
-    those who can: look further down its list so that those who can come first."""
-    return min(3 * k, k + 200)
-
-
-def _place_and_hours_blockers(need: Need, profile: VolunteerProfile) -> list[str]:
-    """Why this volunteer can't meet the role's place or hours, if they can't. Unknown (a
-    missing region or hours) is never a blocker."""
-    blockers = []
-    need_region, their_region = need.region, profile.region
-    elsewhere = bool(
-        need_region and their_region and need_region.strip().lower() != their_region.strip().lower()
-    )
-    if elsewhere and not need.remote_ok:
-        blockers.append(f"Can't attend in person: lives in {_in_words(their_region)}")
-    elif elsewhere and not profile.remote_ok:
-        blockers.append(f"Won't attend remotely, and the role is in {_in_words(need_region)}")
-    if profile.hours_per_month is not None and profile.hours_per_month * 2 < need.hours_per_month:
-        blockers.append(
-            f"Offers {profile.hours_per_month} hours a month; the role asks for "
-            f"{need.hours_per_month}"
-        )
-    return blockers
-
-
-def _in_words(region: str) -> str:
-    """'the North West', 'London': a region as a sentence names it (part of the stand-in)."""
-    compass = ("North", "South", "East", "West")
-    return f"the {region}" if region.split()[0] in compass else region
+def _feasibility(proposal: Proposal) -> tuple[bool, list[str]]:
+    """Whether the candidate can meet what the role asks, and if not, why in plain words: the
+    ranker's own judgement."""
+    return proposal.feasible, [] if proposal.feasible else list(proposal.why_not)

@@ -41,12 +41,18 @@ def matches_of(scope: list[int]) -> tuple[dict[int, dict[int, Held]], dict[int, 
             Match.source,
             Match.score,
             Match.reasons,
+            Match.volunteer_reasons,
             Match.breakdown,
         ).where(Match.need_id.in_(scope))
     )
     for row in rows:
         if row.state == S.PROPOSED and row.source == "ranker":
-            scored = {"score": row.score, "reasons": row.reasons, "breakdown": row.breakdown}
+            scored = {
+                "score": row.score,
+                "reasons": row.reasons,
+                "volunteer_reasons": row.volunteer_reasons,
+                "breakdown": row.breakdown,
+            }
             held[row.need_id][row.volunteer_id] = Held(row.id, scored)
         else:
             history[row.need_id].add(row.volunteer_id)

@@ -190,6 +190,7 @@ def _scored(proposal: Proposal) -> dict:
     return {
         "score": round(float(proposal.score), 4),
         "reasons": list(proposal.reasons),
+        "volunteer_reasons": list(proposal.reasons_for_volunteer),
         "breakdown": {name: v for name, v in proposal.breakdown.items() if v is not None},
     }
 

@@ -54,7 +54,8 @@ def volunteer_record(profile: VolunteerProfile) -> VolunteerRecord:
         id=str(profile.user_id),
         headline=profile.headline,
         bio=profile.bio,
-        skills=tuple(entry.skill.slug for entry in profile.skills),
+        # Ticked skills with the level the volunteer gave: only these count as "has".
+        skills=tuple((entry.skill.slug, entry.level.value) for entry in profile.skills),
         causes=tuple(cause.name for cause in profile.causes),
         region=profile.region,
         remote_ok=profile.remote_ok,

@@ -36,7 +36,7 @@ def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
     proposals = live_index().get().top_needs(volunteer_record(profile), k=k, exclude=taken)
     by_id = {str(n.id): n for n in open_needs([int(p.need_id) for p in proposals])}
     return [
-        Suggestion(by_id[p.need_id], float(p.score), list(p.reasons))
+        Suggestion(by_id[p.need_id], float(p.score), list(p.reasons_for_volunteer))
         for p in proposals
         if p.need_id in by_id  # closed since the last sync: leave it out
     ]
