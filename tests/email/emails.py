@@ -88,6 +88,10 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
         display_name="Sam Lee", email="sam.lee@example.org", password=PASSWORD
     ),
     "reset_password": lambda rows: accounts.request_password_reset(rows.volunteer.email),
+    # Signing up again with an address that has an account emails its owner instead.
+    "account_exists": lambda rows: accounts.register_volunteer(
+        display_name="Someone Else", email=rows.volunteer.email, password=PASSWORD
+    ),
     "charity_verified": lambda rows: charities.verify_charity(
         rows.staff, _pending_charity_with_a_member()
     ),
