@@ -17,6 +17,7 @@ from trustee_match import create_app
 from trustee_match.extensions import db
 from trustee_match.models import (
     AuditEntry,
+    Cause,
     ChangeKind,
     Match,
     MatchState,
@@ -353,18 +354,27 @@ def test_approving_without_the_form_token_is_refused(client) -> None:
 # The preview ----------------------------------------------------------------------------------
 
 
+def cause(slug: str) -> Cause:
+    return db.session.scalar(db.select(Cause).where(Cause.slug == slug))
+
+
 def test_the_preview_lists_top_five_changes_by_display_name(client) -> None:
-    need = NeedFactory(title="Cyber trustee", region="North West", remote_ok=False)
-    need_skills(need, required=("cybersecurity",))
+    # Everyone can do the role (it may be attended remotely, and all have the required skill),
+    # so only the weights decide: the Sams have more of the skills, the Lous share its cause.
+    need = NeedFactory(title="Cyber trustee", region="North West", remote_ok=True)
+    need_skills(need, required=("cybersecurity",), desired=("data-protection", "risk-management"))
+    need.causes = [cause("mental-health")]
     skilled, local = [], []
     for i in range(5):
         far = ProfileFactory(display_name=f"Skilled Sam {i}", region="London").user
-        give_skills(far.volunteer_profile, "cybersecurity")
+        give_skills(far.volunteer_profile, "cybersecurity", "data-protection", "risk-management")
         skilled.append(f"Skilled Sam {i}")
-        ProfileFactory(display_name=f"Local Lou {i}", region="North West")
+        near = ProfileFactory(display_name=f"Local Lou {i}", region="North West").user
+        near.volunteer_profile.causes = [cause("mental-health")]
+        give_skills(near.volunteer_profile, "cybersecurity")
         local.append(f"Local Lou {i}")
-    place_first = {**{s: 0.01 for s in SIGNALS}, "place": 0.94}
-    row = _version(place_first)
+    cause_first = {**{s: 0.01 for s in SIGNALS}, "causes": 0.94}
+    row = _version(cause_first)
     before = _live_weights()
 
     preview = preview_version(row)
@@ -374,7 +384,7 @@ def test_the_preview_lists_top_five_changes_by_display_name(client) -> None:
     assert set(shown.joining) == set(local) and set(shown.leaving) == set(skilled)
     assert _live_weights() == before  # the live index is untouched
     names = {r.name: r for r in preview.weights}
-    assert names["Place (region, remote)"].proposed == pytest.approx(0.94)
+    assert names["Causes"].proposed == pytest.approx(0.94)
     assert names["Required skills"].live == pytest.approx(0.25)
     assert names["Required skills"].floor == pytest.approx(0.125)
 

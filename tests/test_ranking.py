@@ -116,7 +116,9 @@ def test_volunteer_dashboard_suggests_suitable_roles_with_reasons(client, people
     assert page.index("Trustee with cybersecurity expertise") < page.index(
         "Treasurer for a food bank"
     )
-    assert "Has 1 of 1 required skills: Cybersecurity" in page
+    # Written to the volunteer, in the second person, with no numbers (issue 9).
+    assert "You have the required skill: Cybersecurity" in page
+    assert "Has 1 of 1" not in page
 
 
 def test_dashboard_lists_introductions_waiting_for_an_answer(client, people):
