@@ -131,8 +131,14 @@ def _handler_for(relay: FaultRelay) -> type[BaseHTTPRequestHandler]:
             status, answer_headers, answer = relay.forward(body, headers, fault)
             if fault == ACCEPT_THEN_TIMEOUT:
                 time.sleep(relay.stall_seconds)  # the client has given up by now
-            # On a loaded machine even a planned-OK answer can come too late for the client.
-            unheard = time.monotonic() - started >= relay.client_timeout
+            # On a loaded machine even a planned-OK answer can come too late for the client. Its
+            # clock starts a little before ours and its thread may wake a little late, so an
+            # answer near its timeout could go either way: hold such an answer until it is
+            # clearly too late, so that the tally knows whether the client heard it.
+            elapsed = time.monotonic() - started
+            unheard = elapsed >= 0.75 * relay.client_timeout
+            if unheard:
+                time.sleep(max(0.0, 1.25 * relay.client_timeout - elapsed))
             if 200 <= status < 300:
                 # Prism leaves it out; SendGrid always sends one, and the webhook refers to it.
                 answer_headers.setdefault("X-Message-Id", relay.next_message_id())

@@ -94,6 +94,7 @@ def _run_workers(app: Flask, workers: int) -> list[BaseException]:
 
 
 @pytest.mark.slow
+@pytest.mark.alone
 def test_a_thousand_emails_through_a_failing_sendgrid_are_all_sent_or_parked_never_lost(app, relay):
     dialect = db.engine.dialect.name
     workers = 4 if dialect == "postgresql" else 1
