@@ -218,7 +218,8 @@ class TextRelevance:
     def query_vectors(
         self, counts: sp.csr_matrix, feedback: sp.csr_matrix | None = None
     ) -> np.ndarray:
-        """A (vocabulary, 2) array ``[u_word, u_char]`` so that ``counts @ u`` scores both."""
+        """A (vocabulary, 2) column-major array ``[u_word, u_char]``: ``counts @ u[:, j]`` scores
+        channel j."""
         qw, qc = self.unit_vectors(counts)
         weight, decay = self.feedback_for(counts)
         if feedback is not None and feedback.shape[0] and weight > 0:
@@ -231,13 +232,19 @@ class TextRelevance:
             qw = _unit(qw + weight * _unit(fw))
             qc = _unit(qc + weight * _unit(fc))
         u_char = np.asarray(self.char_map_ @ (qc * self.char_idf_)).ravel()
-        return np.column_stack([qw * self.idf_, u_char]).astype(np.float32)
+        # column-major, so each column is a contiguous vector: two single-vector products
+        # are about a third faster than one two-column product (scipy's csr_matvecs)
+        out = np.empty((len(qw), 2), dtype=np.float32, order="F")
+        out[:, 0] = qw * self.idf_
+        out[:, 1] = u_char
+        return out
 
     def channel_scores(self, rows: TextRows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Raw pivoted word and char scores of every row (one pass over the rows)."""
-        both = rows.counts @ query
+        """Raw pivoted word and char scores of every row."""
         inv_word, inv_char = rows.inverse_pivots(self.pivot)
-        return both[:, 0] * inv_word, both[:, 1] * inv_char
+        word = rows.counts @ query[:, 0]
+        char = rows.counts @ query[:, 1]
+        return word * inv_word, char * inv_char
 
     def head_scores(self, rows: TextRows, query: np.ndarray) -> np.ndarray:
         """Character-gram cosine of the query and each row's head (0 without a head)."""
