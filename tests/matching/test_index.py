@@ -31,6 +31,9 @@ def shared_index():
     return MatchIndex().fit(VOLS, NEEDS)
 
 
+FLOAT32_SLACK = 1e-6
+
+
 def _score(index, need, vol_id):
     ids, scores = index.score_volunteers(need)
     return float(scores[ids.index(vol_id)])
@@ -62,7 +65,8 @@ def test_adding_a_required_skill_never_lowers_the_score(i, skill):
     index = MatchIndex().fit(VOLS, NEEDS)
     before = _score(index, need, vol.id)
     index.update_volunteer(replace(vol, skills=(*vol.skills, skill)))
-    assert _score(index, need, vol.id) >= before - 1e-9
+    # Scores are float32 (about 7 significant digits): a refit row may round 3e-8 lower.
+    assert _score(index, need, vol.id) >= before - FLOAT32_SLACK
 
 
 @settings(max_examples=20, deadline=None)
@@ -73,7 +77,7 @@ def test_more_hours_never_lower_the_score(i, h1, h2):
     index.update_volunteer(replace(VOLS[i], hours_per_month=lo))
     a = _score(index, NEEDS[1], VOLS[i].id)
     index.update_volunteer(replace(VOLS[i], hours_per_month=hi))
-    assert _score(index, NEEDS[1], VOLS[i].id) >= a - 1e-9
+    assert _score(index, NEEDS[1], VOLS[i].id) >= a - FLOAT32_SLACK
 
 
 @settings(max_examples=20, deadline=None)
