@@ -70,18 +70,12 @@ def _tell_them_they_have_an_account(user: User, password: str) -> None:
     address's owner gets an email with a reset link instead of a second account."""
     # Hash the password all the same, so the answer takes as long as a real sign-up.
     User().set_password(password)
-    hours = current_app.config["PASSWORD_RESET_MAX_AGE_HOURS"]
-    token = issue_token(user, RESET, timedelta(hours=hours))
-    queue_email(
-        "account_exists",
+    _email_reset_link(
         user,
-        subject="You already have a TrusteeMatch account",
-        name=display_name_of(user),
+        "account_exists",
+        "You already have a TrusteeMatch account",
         login_link=external_url("auth.login"),
-        link=external_url("auth.reset_password", token=token),
-        hours=hours,
     )
-    db.session.commit()
 
 
 def register_volunteer(*, display_name: str, email: str, password: str) -> None:
@@ -226,15 +220,21 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
+    _email_reset_link(user, "reset_password", "Reset your TrusteeMatch password")
+
+
+def _email_reset_link(user: User, kind: str, subject: str, **context) -> None:
+    """Queue an email carrying a fresh single-use reset link, and commit."""
     hours = current_app.config["PASSWORD_RESET_MAX_AGE_HOURS"]
     token = issue_token(user, RESET, timedelta(hours=hours))
     queue_email(
-        "reset_password",
+        kind,
         user,
-        subject="Reset your TrusteeMatch password",
+        subject=subject,
         name=display_name_of(user),
         link=external_url("auth.reset_password", token=token),
         hours=hours,
+        **context,
     )
     db.session.commit()
 
