@@ -254,3 +254,29 @@ def test_the_tick_queues_a_run_for_a_new_need_and_prunes_old_changes(app, pool):
         new.id,
     }
     assert "Queued a ranker run" not in cli.invoke(args=["matches", "tick"]).output
+
+
+def test_a_stopped_worker_puts_its_run_back_in_the_queue(pool, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runs, "propose_with_ranker", interrupted)
+    ask_for_run(pool["staff"])
+    with pytest.raises(KeyboardInterrupt):
+        work_on_next_run()
+    run = _runs()[0]
+    assert run.state == RunState.QUEUED and "last one was stopped" in run.progress
+    monkeypatch.undo()
+    assert work_on_next_run().state == RunState.DONE  # no need to wait for the lease
+
+
+def test_the_propose_command_refuses_nonsense_and_a_second_run(app, pool):
+    cli = app.test_cli_runner()
+    bad = cli.invoke(args=["matches", "propose", "--as", pool["staff"].email, "--k", "0"])
+    assert bad.exit_code != 0 and "--k" in bad.output
+    nobody = cli.invoke(args=["matches", "propose", "--as", "nobody@example.org"])
+    assert nobody.exit_code != 0 and "No account uses nobody@example.org" in nobody.output
+    ask_for_run(pool["staff"])
+    busy = cli.invoke(args=["matches", "propose", "--as", pool["staff"].email])
+    assert busy.exit_code != 0 and "already queued" in busy.output
+    assert len(_runs()) == 1 and _proposals() == 0

@@ -189,11 +189,13 @@ def matches_reindex() -> None:
 
 @matches_cli.command("propose")
 @click.option(
-    "--k", type=int, help="Proposals per open need [default: RANKER_PROPOSALS_PER_NEED]."
+    "--k",
+    type=click.IntRange(1, 50),
+    help="Proposals per open need [default: RANKER_PROPOSALS_PER_NEED].",
 )
 @click.option(
     "--cap",
-    type=int,
+    type=click.IntRange(1, 50),
     help="Most unreviewed proposals per volunteer [default: MAX_OPEN_PROPOSALS_PER_VOLUNTEER].",
 )
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")

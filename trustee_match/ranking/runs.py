@@ -241,6 +241,18 @@ def execute_run(claim: Claim, progress: Callable[[str], None] | None = None) -> 
             db.session.rollback()
             log.warning("ranker run %s: lease lost; another worker finishes it", claim.run_id)
             return
+        except KeyboardInterrupt:  # the worker is being stopped: the next one starts at once
+            db.session.rollback()
+            _compare_and_set(
+                claim.run_id,
+                RunState.RUNNING,
+                claim.attempt,
+                state=RunState.QUEUED,
+                claimed_until=None,
+                progress="Waiting for a worker again (the last one was stopped)",
+            )
+            db.session.commit()
+            raise
         except Exception as error:
             db.session.rollback()
             log.exception("ranker run %s failed", claim.run_id)
