@@ -51,7 +51,8 @@ def seed_demo_command(
         )
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
-    from .ranking.runs import run_now, run_report
+    from .ranking.run_worker import run_now
+    from .ranking.runs import run_report
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
 
@@ -155,7 +156,8 @@ def matches_work(once: bool, interval: float) -> None:
     stopped is taken over when its lease lapses (RANKER_RUN_LEASE_SECONDS)."""
     import time
 
-    from .ranking.runs import run_report, work_on_next_run
+    from .ranking.run_worker import work_on_next_run
+    from .ranking.runs import run_report
 
     while True:
         run = work_on_next_run(progress=click.echo)
@@ -202,7 +204,8 @@ def matches_reindex() -> None:
 def matches_propose(k: int | None, cap: int | None, staff_email: str) -> None:
     """Refresh the ranker's proposals for every open need, here and now (staff review them
     before anything); says what changed. The staff page's button queues the same run."""
-    from .ranking.runs import run_now, run_report
+    from .ranking.run_worker import run_now
+    from .ranking.runs import run_report
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
 
