@@ -15,7 +15,14 @@ from flask import Flask
 
 from trustee_match import create_app
 from trustee_match.extensions import db
-from trustee_match.models import ChangeKind, NeedStatus, RankerChange, RankerWeights, SkillLevel
+from trustee_match.models import (
+    ChangeKind,
+    NeedStatus,
+    RankerChange,
+    RankerWeights,
+    SkillLevel,
+    WeightsStatus,
+)
 from trustee_match.ranking.changes import prune_changes, record_change
 from trustee_match.ranking.live_index import live_index
 from trustee_match.ranking.suggestions import suggest_needs_for
@@ -152,7 +159,10 @@ def test_new_weights_reach_every_process(fast_sync: Flask, other_process) -> Non
     before = other_process(lambda: dict(live_index().get().snapshot_.weights))
     weights = {name: 0.0 for name in before} | {"causes": 1.0}
     db.session.add(
-        RankerWeights(weights=weights, fallback=False, n_labels=60, cv_auc=0.8, default_cv_auc=0.7)
+        RankerWeights(
+            weights=weights, fallback=False, n_labels=60, cv_auc=0.8, default_cv_auc=0.7,
+            status=WeightsStatus.LIVE,
+        )
     )
     record_change(ChangeKind.WEIGHTS)
     db.session.commit()

@@ -57,10 +57,12 @@ def state_of(match: Match) -> MatchState:
 
 def test_whole_flow_contacts_are_shared_only_after_both_accept(client, cast):
     login(client, cast["staff"].email)
+    found = client.get("/staff/matches/new?q=vol@example.org").get_data(as_text=True)
+    chosen = re.search(r'name="volunteer_id" value="(\d+)"', found).group(1)
     response = post_form(
         client,
-        "/staff/matches/new",
-        {"need_id": cast["need"].id, "volunteer_email": "vol@example.org"},
+        "/staff/matches/new?q=vol@example.org",
+        {"need_id": cast["need"].id, "volunteer_id": chosen},
     )
     assert response.status_code == 302
     match = db.session.scalar(db.select(Match))

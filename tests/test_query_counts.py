@@ -11,6 +11,7 @@ from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match, record_reply
 from trustee_match.models import (
     Cause,
+    ChangeKind,
     Charity,
     Match,
     MatchState,
@@ -20,6 +21,8 @@ from trustee_match.models import (
     Skill,
     User,
 )
+from trustee_match.models.base import utcnow
+from trustee_match.ranking.changes import record_change
 
 from .conftest import link_in, login, outbox_for
 from .factories import (
@@ -219,3 +222,40 @@ def test_the_respond_page_queries_the_same_for_1_or_10_charity_members(client):
         paths.append(link_in(message, f"/respond/{match.id}/accept/"))
     few, many = _counts(client, paths)
     assert few == many, f"{few} queries with 1 member, {many} with 10"
+
+
+def test_a_needs_candidates_page_does_not_query_per_candidate(app, client):
+    staff = StaffFactory()
+    need = NeedFactory(title="Data trustee")
+    other = NeedFactory(title="Another role")
+
+    def add_volunteers(n: int) -> None:
+        for i in range(n):
+            volunteer = VolunteerFactory()
+            if i % 2:  # some with flags: a bounced email, a declined introduction
+                volunteer.email_bounced_at = utcnow()
+                db.session.add(
+                    Match(
+                        need=other,
+                        volunteer=volunteer,
+                        state=MatchState.DECLINED,
+                        volunteer_reply=Reply.DECLINED,
+                    )
+                )
+            db.session.add(Match(need=need, volunteer=volunteer, state=MatchState.PROPOSED))
+            record_change(ChangeKind.VOLUNTEER, volunteer.id)
+        db.session.commit()
+
+    def counted(expected_candidates: int) -> int:
+        path = f"/staff/needs/{need.id}/candidates"
+        html = client.get(path).get_data(as_text=True)  # applies the new changes first
+        assert html.count('class="card candidate"') == expected_candidates
+        return _queries_for(client, path)
+
+    # Sync at every read, so each counted request does the same (empty) sync.
+    app.config["RANKER_SYNC_SECONDS"] = 0
+    add_volunteers(1)
+    login(client, staff.email)
+    one = counted(1)
+    add_volunteers(9)
+    assert counted(10) == one

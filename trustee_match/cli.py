@@ -232,7 +232,8 @@ def matches_propose(k: int | None, cap: int | None, staff_email: str) -> None:
 @matches_cli.command("learn")
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
 def matches_learn(staff_email: str) -> None:
-    """Re-weight the ranker's signals from staff and side decisions (a new version)."""
+    """Learn new signal weights from decisions and propose them as a version; staff approve it
+    on the Ranker page before it is used (this never makes it live)."""
     from .ranking.learning import learn_ranker_weights
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
@@ -245,12 +246,20 @@ def matches_learn(staff_email: str) -> None:
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
     if row.fallback:
-        click.echo(f"{row.n_labels} decisions: too few to learn from; default weights kept.")
+        click.echo(f"{row.n_labels} decisions: too few to learn from; nothing changed.")
+        click.echo(row.blocked_reason)
+        return
+    against = f"version {row.baseline_id}" if row.baseline_id else "the default weights"
+    auc = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
+    click.echo(
+        f"Version {row.id} proposed from {row.n_labels} decisions. On {row.n_heldout} "
+        f"held-back decisions: AUC {auc(row.heldout_auc)} against {auc(row.baseline_auc)} "
+        f"for {against} in use."
+    )
+    if row.blocked_reason:
+        click.echo(f"Blocked, it cannot be approved: {row.blocked_reason}")
     else:
-        click.echo(
-            f"Version {row.id} from {row.n_labels} decisions: held-out AUC {row.cv_auc} "
-            f"(default weights {row.default_cv_auc})."
-        )
+        click.echo("It passes the safeguards: approve it on the staff Ranker page to use it.")
 
 
 def install(app: Flask) -> None:

@@ -36,6 +36,9 @@ PAGES = {
         "/staff/users",
         "/staff/matches",
         "/staff/matches/new",
+        "/staff/matches/new?q=a",  # search results to choose from
+        "/staff/needs/1/candidates",
+        "/staff/needs/1/candidates?skill=data-governance&min_hours=4",
         "/staff/emails",
     ],
 }
@@ -130,3 +133,22 @@ def test_skill_search_narrows_the_list_with_javascript(live_server, browser):
     visible = page.locator(".skill-row:visible label:not(.visually-hidden)").all_inner_texts()
     assert visible == ["Cybersecurity"]
     assert "1 skill matches" in page.inner_text("#skill-filter-status")
+
+
+def test_staff_propose_a_candidate_by_keyboard_alone(live_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server, "staff@example.org")
+    page.goto(live_server + "/staff/needs/1/candidates")
+    first = page.locator(".candidate").first
+    name = first.locator(".candidate-name").inner_text()
+    button = first.get_by_role("button", name=f"Propose {name}", exact=True)
+    button.focus()
+    outline = button.evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline not in ("", "none"), "the focused button shows no focus ring"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"{name} is proposed" in page.content()
+    card = page.locator(".candidate", has=page.locator(".candidate-name", has_text=name))
+    assert "Already matched with this role: proposed" in card.inner_text()
+    context.close()

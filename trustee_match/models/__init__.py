@@ -17,7 +17,7 @@ from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker_change import ChangeKind, RankerChange
 from .ranker_run import ACTIVE_RUN_STATES, RankerRun, RunState
-from .ranker_weights import RankerWeights
+from .ranker_weights import RankerWeights, WeightsStatus
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -59,6 +59,7 @@ __all__ = [
     "User",
     "VolunteerProfile",
     "VolunteerSkill",
+    "WeightsStatus",
     "charity_causes",
     "need_causes",
     "normalise_email",

@@ -7,6 +7,10 @@ proposal_plan.py  what a refresh should hold: who is left out, each volunteer's 
 runs.py         ranker runs: the button (or the tick) queues one, one at a time
 run_worker.py   a worker process claims a run (with a lease), does it, records how it ended
 suggestions.py  the open roles that suit one volunteer, for their dashboard
-learning.py     decisions re-weight the ranker (`RankerWeights` versions, models/
+learning.py     decisions propose new weights (`RankerWeights` versions, models/
                 ranker_weights.py), and how its proposals fare month by month
+safeguards.py   what a version must pass to be approved: enough decisions, beats the live
+                weights on held-back roles, a floor on required skills, place and hours
+preview.py      what a proposed version would change: weights side by side, top fives
+versions.py     approve, set aside, roll back (the only moves that change the live weights)
 """

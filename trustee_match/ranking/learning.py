@@ -1,5 +1,9 @@
 """Decisions are data: staff approvals and rejections, side replies and appointments re-weight
-the ranker's signals, and staff can see how its proposals fare over time."""
+the ranker's signals, and staff can see how its proposals fare over time.
+
+Learning only proposes a version (safeguards.py says what it must pass); versions.py holds
+what staff do with it: approve, set aside, roll back.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from matching.learn import WeightLearner, label_from_decision
+from matching.signals import DEFAULT_WEIGHTS
 
 from ..extensions import db
-from ..models import Match, MatchState, RankerWeights, User
-from ..models.ranker_change import ChangeKind
+from ..models import Match, MatchState, RankerWeights, User, WeightsStatus
+from ..models.base import utcnow
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
-from .changes import record_change
+from .safeguards import MIN_DECISIONS, held_out_figures, hold_out, too_little_to_learn, verdict
 
 _AFTER_APPROVAL = {
     MatchState.APPROVED,
@@ -40,15 +45,14 @@ def decision_of(match: Match) -> str | None:
     return None
 
 
-def learn_ranker_weights(actor: User, min_labels: int = 40) -> RankerWeights:
-    """Fit new signal weights on every labelled proposal and store them as the next version."""
-    if not actor.is_staff:
-        raise NotAllowed("Only staff can retrain the ranker.")
+def labelled_decisions() -> tuple[list[dict], list[int], list[str]]:
+    """Every decided proposal that has a breakdown: (breakdowns, 0/1 labels, need ids)."""
     breakdowns, labels, groups = [], [], []
     query = (
         select(Match)
         .where(Match.state != MatchState.PROPOSED)
         .options(selectinload(Match.transitions))
+        .order_by(Match.id)
     )
     for match in db.session.scalars(query):
         label = label_from_decision(decision_of(match) or "")
@@ -57,30 +61,84 @@ def learn_ranker_weights(actor: User, min_labels: int = 40) -> RankerWeights:
         breakdowns.append(match.breakdown)
         labels.append(label)
         groups.append(str(match.need_id))
-    learner = WeightLearner(min_labels=min_labels).fit(breakdowns, labels, groups)
+    return breakdowns, labels, groups
+
+
+def learn_ranker_weights(actor: User, min_labels: int = MIN_DECISIONS) -> RankerWeights:
+    """Learn new signal weights from decisions and store them as a proposed version, blocked
+    (with the reason) unless it passes the safeguards. Nothing goes live here: staff approve."""
+    if not actor.is_staff:
+        raise NotAllowed("Only staff can retrain the ranker.")
+    breakdowns, labels, groups = labelled_decisions()
+    live = current_weights()
     row = RankerWeights(
-        weights=learner.weights_,
-        fallback=learner.fallback_,
-        n_labels=learner.n_labels_,
-        cv_auc=learner.cv_auc_,
-        default_cv_auc=learner.default_cv_auc_,
+        weights=dict(DEFAULT_WEIGHTS),
+        fallback=True,
+        n_labels=len(labels),
+        status=WeightsStatus.PROPOSED,
+        baseline_id=live.id if live else None,
         created_by_id=actor.id,
     )
+    too_little = too_little_to_learn(labels, groups, min_labels)
+    if too_little is None:
+        _learn_into(row, breakdowns, labels, groups, live)
+    else:
+        row.blocked_reason = too_little
     db.session.add(row)
     db.session.flush()
-    record_audit(actor, "ranker_retrained", "ranker_weights", row.id, n_labels=row.n_labels)
-    record_change(ChangeKind.WEIGHTS)
+    replaced = _set_aside_older_proposals(row)
+    record_audit(
+        actor, "ranker_weights_proposed", "ranker_weights", row.id,
+        n_labels=row.n_labels, blocked=row.blocked_reason, set_aside=replaced,
+    )
     db.session.commit()
     return row
 
 
+def _learn_into(row: RankerWeights, breakdowns, labels, groups, live) -> None:
+    train, test = hold_out(labels, groups)
+    pick = lambda seq, at: [seq[i] for i in at]  # noqa: E731
+    learner = WeightLearner(min_labels=1).fit(
+        pick(breakdowns, train), pick(labels, train), pick(groups, train)
+    )
+    if learner.fallback_:
+        row.blocked_reason = (
+            "The roles it would learn from hold only approvals or only rejections; it needs "
+            "more decisions."
+        )
+        return
+    row.weights, row.fallback = learner.weights_, False
+    row.cv_auc, row.default_cv_auc = learner.cv_auc_, learner.default_cv_auc_
+    held = (pick(breakdowns, test), pick(labels, test), pick(groups, test))
+    baseline_weights = live.weights if live else DEFAULT_WEIGHTS
+    mine, baseline = held_out_figures(*held, row.weights), held_out_figures(*held, baseline_weights)
+    row.n_heldout = len(test)
+    row.heldout_auc, row.heldout_accuracy = mine.auc, mine.accuracy
+    row.baseline_auc, row.baseline_accuracy = baseline.auc, baseline.accuracy
+    baseline_name = f"the live weights (version {live.id})" if live else "the default weights"
+    row.blocked_reason = verdict(row.weights, mine, baseline, baseline_name)
+
+
+def _set_aside_older_proposals(row: RankerWeights) -> list[int]:
+    """One proposal waits for review at a time: the newest, learned from the most decisions."""
+    replaced = []
+    older = db.session.scalars(
+        select(RankerWeights).where(
+            RankerWeights.status == WeightsStatus.PROPOSED, RankerWeights.id != row.id
+        )
+    )
+    for version in older:
+        version.status = WeightsStatus.REJECTED
+        version.rejected_at = utcnow()
+        version.note = f"Replaced by version {row.id} before anyone approved it."
+        replaced.append(version.id)
+    return replaced
+
+
 def current_weights() -> RankerWeights | None:
-    """The newest learned weights that are not a fallback to the defaults."""
+    """The live version; None while the ranker uses its default weights."""
     return db.session.scalar(
-        select(RankerWeights)
-        .where(RankerWeights.fallback.is_(False))
-        .order_by(RankerWeights.id.desc())
-        .limit(1)
+        select(RankerWeights).where(RankerWeights.status == WeightsStatus.LIVE).limit(1)
     )
 
 

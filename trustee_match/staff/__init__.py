@@ -3,10 +3,17 @@
 views.py        the overview, verifying charities, people's accounts
 match_views.py  the match queue: ask the ranker, propose, approve, reject, withdraw
 email_views.py  emails that failed, and sending them again
-ranker_views.py how the ranker's proposals fare, and re-weighting it
+ranker_views.py how the ranker's proposals fare; weight versions: preview, approve, roll back
+candidate_views.py  a need's live candidates: filter them, propose, propose and approve
 """
 
-from . import email_views, match_views, ranker_views, views  # noqa: F401 - registers routes
+from . import (  # noqa: F401 - registers routes
+    candidate_views,
+    email_views,
+    match_views,
+    ranker_views,
+    views,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

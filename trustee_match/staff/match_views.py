@@ -20,15 +20,17 @@ from ..models import (
     NeedStatus,
     OutboxMessage,
     RejectReason,
+    User,
 )
 from ..models.base import utcnow
 from ..ranking.runs import ask_for_run, latest_run, run_report
-from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
+from ..services.volunteer_search import volunteer_search
 from .blueprint import bp
-from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm
+from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm, VolunteerSearchForm
 
 PAGE_SIZE = 50
+SEARCH_PAGE_SIZE = 20
 TABS = [
     ("proposed", "To review"),
     ("awaiting_replies", "Waiting for replies"),
@@ -102,31 +104,58 @@ def rank() -> Response:
     return redirect(url_for("staff.matches", state="proposed"))
 
 
+def _role_choices(need_id: int | None) -> list[tuple[int, str]]:
+    """The open roles to choose from: only the one staff came from (the candidates page), if
+    it is open, else all of them."""
+    query = select(Need).where(Need.status == NeedStatus.OPEN).options(selectinload(Need.charity))
+    if need_id is not None:
+        one = db.session.scalars(query.where(Need.id == need_id)).all()
+        if one:
+            return [(n.id, f"{n.title} ({n.charity.name})") for n in one]
+    needs = db.session.scalars(query.order_by(Need.title)).all()
+    return [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
+
+
 @bp.route("/matches/new", methods=["GET", "POST"])
-def propose() -> str | Response:
-    form = ProposeMatchForm()
-    needs = db.session.scalars(
-        select(Need)
-        .where(Need.status == NeedStatus.OPEN)
-        .options(selectinload(Need.charity))
-        .order_by(Need.title)
-    ).all()
-    form.need_id.choices = [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
+def propose() -> tuple[str, int] | Response:
+    """Propose by hand: search for a volunteer (GET), choose one and a role (POST)."""
+    search = VolunteerSearchForm(request.args)
+    searched = bool(search.q.data) and search.validate()
+    page = request.args.get("page", 1, type=int)
+    results = db.paginate(
+        volunteer_search(search.q.data if searched else ""),
+        page=page,
+        per_page=SEARCH_PAGE_SIZE,
+        error_out=False,
+    )
+    chosen_need = request.args.get("need_id", type=int)
+    form = ProposeMatchForm(need_id=chosen_need)
+    if results.items or request.method == "POST":
+        form.need_id.choices = _role_choices(chosen_need)
     if form.validate_on_submit():
-        volunteer = find_user_by_email(form.volunteer_email.data)
+        volunteer = db.session.get(User, form.volunteer_id.data)
         if volunteer is None:
-            form.volunteer_email.errors.append("No account uses that email address.")
+            form.volunteer_id.errors.append("Choose a volunteer from the search results.")
         else:
             try:
                 match = propose_match(
                     current_user, db.session.get(Need, form.need_id.data), volunteer
                 )
             except ServiceError as error:
-                form.volunteer_email.errors.append(str(error))
+                form.volunteer_id.errors.append(str(error))
             else:
                 flash("Match proposed. Review and approve it when ready.", "success")
                 return redirect(url_for("staff.match", match_id=match.id))
-    return render_template("staff/propose_match.html", form=form)
+    page_html = render_template(
+        "staff/propose_match.html",
+        form=form,
+        search=search,
+        results=results,
+        searched=searched,
+        search_args={k: v for k, v in request.args.items() if k != "page"},
+        one_role=chosen_need is not None and len(form.need_id.choices or []) == 1,
+    )
+    return page_html, 400 if search.errors else 200
 
 
 @bp.route("/matches/<int:match_id>")

@@ -1,29 +1,41 @@
-"""The staff's Ranker page: how its proposals fare, and re-weighting it from decisions."""
+"""The staff's Ranker page: how its proposals fare, learned weight versions with a preview,
+and approving, setting aside or rolling back a version."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import RankerWeights
-from ..ranking.learning import current_weights, learn_ranker_weights, ranker_outcomes
+from ..models import RankerWeights, WeightsStatus
+from ..ranking import safeguards
+from ..ranking.learning import learn_ranker_weights, ranker_outcomes
+from ..ranking.preview import preview_version
+from ..ranking.versions import (
+    approve_weights,
+    roll_back_weights,
+    set_aside_weights,
+    weight_versions,
+)
+from ..services.errors import ServiceError
 from .blueprint import bp
 from .forms import ConfirmForm
 
 
 @bp.route("/ranker")
 def ranker() -> str:
-    history = db.session.scalars(
-        select(RankerWeights).order_by(RankerWeights.id.desc()).limit(10)
-    ).all()
+    versions = weight_versions()
+    live = next((v for v in versions if v.status == WeightsStatus.LIVE), None)
+    pending = next((v for v in versions if v.status == WeightsStatus.PROPOSED), None)
     return render_template(
         "staff/ranker.html",
         outcomes=ranker_outcomes(),
-        history=history,
-        current=current_weights(),
+        versions=versions,
+        live=live,
+        pending=pending,
+        preview=preview_version(pending) if pending and not pending.fallback else None,
+        rules=safeguards,
         form=ConfirmForm(),
     )
 
@@ -34,14 +46,67 @@ def ranker_learn() -> Response:
         abort(400)
     row = learn_ranker_weights(current_user)
     if row.fallback:
+        flash(f"Nothing learned, nothing changed. {row.blocked_reason}", "info")
+    elif row.blocked_reason:
         flash(
-            f"Only {row.n_labels} decisions so far: too few to learn from, so the ranker keeps "
-            "its default weights.",
+            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions, "
+            f"but they cannot go live. {row.blocked_reason}",
             "info",
         )
     else:
         flash(
-            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions.",
+            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions. "
+            "Nothing has changed yet: look at the preview below, then approve them or set "
+            "them aside.",
             "success",
         )
+    return redirect(url_for("staff.ranker"))
+
+
+def _version_or_404(version_id: int) -> RankerWeights:
+    version = db.session.get(RankerWeights, version_id)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.route("/ranker/versions/<int:version_id>/approve", methods=["POST"])
+def ranker_approve(version_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    version = _version_or_404(version_id)
+    try:
+        approve_weights(current_user, version)
+        flash(
+            f"Version {version_id} is live. Every page will rank with it within a few seconds.",
+            "success",
+        )
+    except ServiceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("staff.ranker"))
+
+
+@bp.route("/ranker/versions/<int:version_id>/set-aside", methods=["POST"])
+def ranker_set_aside(version_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    version = _version_or_404(version_id)
+    try:
+        set_aside_weights(current_user, version)
+        flash(f"Version {version_id} is set aside. It is kept in the history.", "success")
+    except ServiceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("staff.ranker"))
+
+
+@bp.route("/ranker/rollback", methods=["POST"])
+def ranker_rollback() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        previous = roll_back_weights(current_user)
+        back_to = f"version {previous.id}" if previous else "the default weights"
+        flash(f"Rolled back: the ranker uses {back_to} again.", "success")
+    except ServiceError as error:
+        flash(str(error), "error")
     return redirect(url_for("staff.ranker"))

@@ -57,9 +57,13 @@ def charity(charity_id: int) -> str:
         .where(Charity.id == charity_id)
         .options(selectinload(Charity.members).joinedload(CharityMember.user))
     )
+    needs = db.session.scalars(
+        select(Need).where(Need.charity_id == charity.id).order_by(Need.created_at.desc())
+    ).all()
     return render_template(
         "staff/charity.html",
         charity=charity,
+        needs=needs,
         reject_form=RejectCharityForm(),
         verify_form=ConfirmForm(),
     )

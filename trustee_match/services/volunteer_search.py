@@ -1,0 +1,48 @@
+"""Finding a volunteer by what staff remember of them: a name, an email, a headline, a skill."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from ..models import Role, Skill, User, VolunteerProfile
+from ..models.volunteer import VolunteerSkill
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern that finds the term anywhere, taking % and _ literally."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def volunteer_search(term: str) -> Select:
+    """Volunteers whose name, email, headline or a ticked skill contains `term` (any case), by
+    name; a query to paginate. An empty term finds no one: staff search, they don't browse."""
+    query = (
+        select(User)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
+        .where(User.role == Role.VOLUNTEER)
+        .options(
+            contains_eager(User.volunteer_profile)
+            .selectinload(VolunteerProfile.skills)
+            .joinedload(VolunteerSkill.skill),
+        )
+        .order_by(func.lower(VolunteerProfile.display_name), User.id)
+    )
+    term = term.strip()
+    if not term:
+        return query.where(false())
+    like = _like(term)
+    # Uncorrelated, so the database finds the few matching skills' holders once, not per row.
+    skill_ids = select(Skill.id).where(func.lower(Skill.name).like(like, escape="\\"))
+    has_skill = VolunteerProfile.id.in_(
+        select(VolunteerSkill.profile_id).where(VolunteerSkill.skill_id.in_(skill_ids))
+    )
+    return query.where(
+        or_(
+            func.lower(VolunteerProfile.display_name).like(like, escape="\\"),
+            User.email.like(like, escape="\\"),
+            func.lower(VolunteerProfile.headline).like(like, escape="\\"),
+            has_skill,
+        )
+    )
