@@ -13,16 +13,15 @@ from trustee_match import create_app
 from trustee_match.extensions import db
 from trustee_match.models import ChangeKind, Match, MatchState, RankerChange, RankerRun, RunState
 from trustee_match.models.base import utcnow
-from trustee_match.ranking import runs
+from trustee_match.ranking import run_worker
 from trustee_match.ranking.changes import record_change
-from trustee_match.ranking.runs import (
+from trustee_match.ranking.run_worker import (
     MAX_ATTEMPTS,
-    RunAlreadyActive,
-    ask_for_run,
     claim_next_run,
     execute_run,
     work_on_next_run,
 )
+from trustee_match.ranking.runs import RunAlreadyActive, ask_for_run
 from trustee_match.services.errors import NotAllowed
 
 from .conftest import login, post_form
@@ -197,7 +196,7 @@ def test_a_failing_run_is_marked_failed_with_its_error_and_the_next_one_still_ru
     def broken(*args, **kwargs):
         raise RuntimeError("the skills table is missing")
 
-    monkeypatch.setattr(runs, "propose_with_ranker", broken)
+    monkeypatch.setattr(run_worker, "propose_with_ranker", broken)
     ask_for_run(pool["staff"])
     run = work_on_next_run()
     assert run.state == RunState.FAILED and run.figures is None
@@ -222,7 +221,7 @@ def test_the_lease_is_renewed_while_a_long_run_works(app, pool, other_worker, mo
         seen_by_other_worker.append(other_worker(claim_next_run))
         raise RuntimeError("stop here")
 
-    monkeypatch.setattr(runs, "propose_with_ranker", slow)
+    monkeypatch.setattr(run_worker, "propose_with_ranker", slow)
     ask_for_run(pool["staff"])
     work_on_next_run()
     assert seen_by_other_worker == [None]  # the heartbeat kept the run this worker's
@@ -254,3 +253,29 @@ def test_the_tick_queues_a_run_for_a_new_need_and_prunes_old_changes(app, pool):
         new.id,
     }
     assert "Queued a ranker run" not in cli.invoke(args=["matches", "tick"]).output
+
+
+def test_a_stopped_worker_puts_its_run_back_in_the_queue(pool, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_worker, "propose_with_ranker", interrupted)
+    ask_for_run(pool["staff"])
+    with pytest.raises(KeyboardInterrupt):
+        work_on_next_run()
+    run = _runs()[0]
+    assert run.state == RunState.QUEUED and "last one was stopped" in run.progress
+    monkeypatch.undo()
+    assert work_on_next_run().state == RunState.DONE  # no need to wait for the lease
+
+
+def test_the_propose_command_refuses_nonsense_and_a_second_run(app, pool):
+    cli = app.test_cli_runner()
+    bad = cli.invoke(args=["matches", "propose", "--as", pool["staff"].email, "--k", "0"])
+    assert bad.exit_code != 0 and "--k" in bad.output
+    nobody = cli.invoke(args=["matches", "propose", "--as", "nobody@example.org"])
+    assert nobody.exit_code != 0 and "No account uses nobody@example.org" in nobody.output
+    ask_for_run(pool["staff"])
+    busy = cli.invoke(args=["matches", "propose", "--as", pool["staff"].email])
+    assert busy.exit_code != 0 and "already queued" in busy.output
+    assert len(_runs()) == 1 and _proposals() == 0

@@ -8,7 +8,7 @@ from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import Match, MatchState
 from trustee_match.ranking.proposals import propose_with_ranker
-from trustee_match.ranking.runs import work_on_next_run
+from trustee_match.ranking.run_worker import work_on_next_run
 from trustee_match.services.errors import NotAllowed
 
 from .conftest import login, post_form

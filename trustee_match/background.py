@@ -22,7 +22,7 @@ def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
     """Every `interval` seconds deliver due email and do a queued ranker run; tick every minute."""
     from .email.worker import backend_for, deliver_due
     from .matches.schedule import run_schedule
-    from .ranking.runs import work_on_next_run
+    from .ranking.run_worker import work_on_next_run
 
     def loop() -> None:
         last_tick = 0.0

@@ -51,7 +51,8 @@ def seed_demo_command(
         )
     except RuntimeError as error:  # the demo logins exist already
         raise click.ClickException(str(error)) from None
-    from .ranking.runs import run_now, run_report
+    from .ranking.run_worker import run_now
+    from .ranking.runs import run_report
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
 
@@ -154,7 +155,8 @@ def matches_work(once: bool, interval: float) -> None:
     stopped is taken over when its lease lapses (RANKER_RUN_LEASE_SECONDS)."""
     import time
 
-    from .ranking.runs import run_report, work_on_next_run
+    from .ranking.run_worker import work_on_next_run
+    from .ranking.runs import run_report
 
     while True:
         run = work_on_next_run(progress=click.echo)
@@ -206,18 +208,21 @@ def matches_reindex() -> None:
 
 @matches_cli.command("propose")
 @click.option(
-    "--k", type=int, help="Proposals per open need [default: RANKER_PROPOSALS_PER_NEED]."
+    "--k",
+    type=click.IntRange(1, 50),
+    help="Proposals per open need [default: RANKER_PROPOSALS_PER_NEED].",
 )
 @click.option(
     "--cap",
-    type=int,
+    type=click.IntRange(1, 50),
     help="Most unreviewed proposals per volunteer [default: MAX_OPEN_PROPOSALS_PER_VOLUNTEER].",
 )
 @click.option("--as", "staff_email", required=True, help="The staff account acting.")
 def matches_propose(k: int | None, cap: int | None, staff_email: str) -> None:
     """Refresh the ranker's proposals for every open need, here and now (staff review them
     before anything); says what changed. The staff page's button queues the same run."""
-    from .ranking.runs import run_now, run_report
+    from .ranking.run_worker import run_now
+    from .ranking.runs import run_report
     from .services.accounts import find_user_by_email
     from .services.errors import ServiceError
 

@@ -4,7 +4,8 @@ records.py      database rows as the ranker's plain records, and the skill vocab
 proposals.py    "Ask the ranker": refreshes the capped proposals of open needs, for staff
 proposal_plan.py  what a refresh should hold: who is left out, each volunteer's room, the
                 capped choice
-runs.py         ranker runs: the button queues one, a worker process does it (with a lease)
+runs.py         ranker runs: the button (or the tick) queues one, one at a time
+run_worker.py   a worker process claims a run (with a lease), does it, records how it ended
 suggestions.py  the open roles that suit one volunteer, for their dashboard
 learning.py     decisions propose new weights (`RankerWeights` versions, models/
                 ranker_weights.py), and how its proposals fare month by month
