@@ -43,24 +43,31 @@ def blockers(
     whether the volunteer holds any required skill; ``pool`` marks the candidates whose
     skills are compared (the rows allowed for this query).
     """
-    shape = np.shape(pool)
-    out = np.zeros(shape, dtype=np.uint8)
-    if np.any(np.asarray(need_region) >= 0):  # no known region on the role side: no place rule
-        apart = (np.asarray(need_region) >= 0) & (np.asarray(volunteer_region) >= 0) & (
-            np.asarray(need_region) != np.asarray(volunteer_region)
-        )
-        out |= np.where(apart & (np.asarray(need_remote) == 0), IN_PERSON, np.uint8(0))
-        out |= np.where(apart & (np.asarray(volunteer_remote) == 0), NO_REMOTE, np.uint8(0))
+    out = np.zeros(np.shape(pool), dtype=np.uint8)
+    need_region, volunteer_region = np.asarray(need_region), np.asarray(volunteer_region)
+    if np.any(need_region >= 0):  # no known region on the role side: no place rule
+        apart = (need_region >= 0) & (volunteer_region >= 0) & (need_region != volunteer_region)
+        _mark(out, apart & (np.asarray(need_remote) == 0), IN_PERSON)
+        _mark(out, apart & (np.asarray(volunteer_remote) == 0), NO_REMOTE)
     if not np.all(np.isnan(need_hours)):
         with np.errstate(invalid="ignore"):
-            short = np.asarray(volunteer_hours) < MIN_HOURS_SHARE * np.asarray(need_hours)
-        out |= np.where(short, HOURS, np.uint8(0))
+            _mark(out, np.asarray(volunteer_hours) < MIN_HOURS_SHARE * np.asarray(need_hours),
+                  HOURS)
     wanted = np.asarray(n_required) > 0
     if np.any(wanted):
         some = np.asarray(has_some_required)
         if np.any(pool & wanted & some):  # others in the pool have some
-            out |= np.where(wanted & ~some & np.asarray(skills_known), SKILLS, np.uint8(0))
+            _mark(out, wanted & ~some & np.asarray(skills_known), SKILLS)
     return out
+
+
+def _mark(out: np.ndarray, mask, bit: np.uint8) -> None:
+    """Set ``bit`` where ``mask`` holds (a scalar mask sets it everywhere or nowhere)."""
+    if np.ndim(mask) == 0:
+        if mask:
+            out |= bit
+        return
+    out |= mask.view(np.uint8) * bit
 
 
 def fold(quality: np.ndarray, blocked: np.ndarray) -> np.ndarray:

@@ -105,37 +105,42 @@ def _hours(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
+def _full(signals: dict, n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every signal as two length-n arrays; one side's scalars broadcast as views, not copies."""
+    return {k: tuple(np.broadcast_to(np.asarray(x), (n,)) for x in v) for k, v in signals.items()}
+
+
 def score_need(
     need, volunteers: Table, enc: Encoder, weights, exclude_rows, pmap: Map = map
 ) -> Scored:
-    """Score every volunteer row for one need record (reads the encoder, never adds to it)."""
+    """Score every volunteer row for one need record (reads the encoder, never adds to it).
+
+    The need's own values stay scalars and broadcast against the volunteers' columns.
+    """
     allowed = volunteers.alive.copy()
     allowed[list(exclude_rows)] = False
     required, desired = enc.need_skills(need)
     req_ids, des_ids = enc.skills.ids(required, False), enc.skills.ids(desired, False)
     n = volunteers.n_rows
-    full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
     s: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     counts = enc.text.counts([need.full_text()])
     z = text_scores(volunteers, enc, counts, allowed & volunteers.has_text, pmap)
     s["text"] = (text_value(z), volunteers.has_text & (counts.nnz > 0))
     have = _overlap(volunteers, "skills", req_ids)
-    s["skills_required"] = sig.coverage(have, full(len(required)))
-    s["skills_desired"] = sig.coverage(_overlap(volunteers, "skills", des_ids), full(len(desired)))
+    s["skills_required"] = sig.coverage(have, len(required))
+    s["skills_desired"] = sig.coverage(_overlap(volunteers, "skills", des_ids), len(desired))
     need_causes = enc.causes_of(need)
     s["causes"] = sig.cause_overlap(
         _overlap(volunteers, "causes", enc.causes.ids(need_causes, False)),
-        full(len(need_causes)),
+        len(need_causes),
         volunteers.n_causes,
     )
     region = enc.region_code(need.region, create=False)
-    s["place"] = sig.place(
-        np.full(n, region, dtype=np.int32), full(_flag(need.remote_ok)),
-        volunteers.region, volunteers.remote,
-    )
+    s["place"] = sig.place(region, _flag(need.remote_ok), volunteers.region, volunteers.remote)
     need_hours = _hours(need.hours_per_month)
-    s["availability"] = sig.availability(volunteers.hours, full(need_hours))
+    s["availability"] = sig.availability(volunteers.hours, need_hours)
     s["board_experience"] = sig.board_experience(volunteers.board)
+    s = _full(s, n)
     blocked = feasibility.blockers(
         region, _flag(need.remote_ok), volunteers.region, volunteers.remote, volunteers.hours,
         need_hours, have > 0, len(required), volunteers.n_skills > 0,
@@ -151,7 +156,6 @@ def score_volunteer(
     allowed = needs.alive.copy()
     allowed[list(exclude_rows)] = False
     n = needs.n_rows
-    full = lambda v: np.full(n, v, dtype=np.float32)  # noqa: E731
     evidence = enc.volunteer_evidence(volunteer)
     held = {enc.skills.id_of(slug, create=False): w for slug, w in evidence.weights().items()}
     held.pop(None, None)
@@ -165,20 +169,14 @@ def score_volunteer(
     s["skills_desired"] = sig.coverage(_overlap(needs, "desired", has, values), needs.n_desired)
     causes = enc.causes_of(volunteer)
     s["causes"] = sig.cause_overlap(
-        _overlap(needs, "causes", enc.causes.ids(causes, False)),
-        full(len(causes)),
-        needs.n_causes,
+        _overlap(needs, "causes", enc.causes.ids(causes, False)), len(causes), needs.n_causes
     )
     region = enc.region_code(volunteer.region, create=False)
-    s["place"] = sig.place(
-        np.full(n, region, dtype=np.int32), full(_flag(volunteer.remote_ok)),
-        needs.region, needs.remote,
-    )
+    s["place"] = sig.place(region, _flag(volunteer.remote_ok), needs.region, needs.remote)
     hours = _hours(volunteer.hours_per_month)
-    s["availability"] = sig.availability(full(hours), needs.hours)
-    s["board_experience"] = sig.board_experience(
-        full(_flag(volunteer.board_experience)).astype(np.int8)
-    )
+    s["availability"] = sig.availability(hours, needs.hours)
+    s["board_experience"] = sig.board_experience(np.int8(_flag(volunteer.board_experience)))
+    s = _full(s, n)
     blocked = feasibility.blockers(
         needs.region, needs.remote, region, _flag(volunteer.remote_ok), hours, needs.hours,
         have > 0, needs.n_skills, bool(evidence.levels), allowed,

@@ -1,5 +1,7 @@
 """Structured signals, vectorised: each returns (values in [0, 1], known mask) per candidate.
 
+One side's values may be scalars (the query's) and broadcast against the other side's columns.
+
 A signal that is unknown for a pair (a missing field on either side) is left out of the
 weighted average instead of counting as zero.
 """
@@ -111,7 +113,7 @@ def combine(signals: dict[str, Signal], weights: dict[str, float]) -> np.ndarray
     den = np.zeros(n, dtype=np.float32)
     for name, (values, known) in signals.items():
         w = float(weights.get(name, 0.0))
-        if w <= 0:
+        if w <= 0 or not known.any():  # adds nothing to either sum
             continue
         kw = np.where(known, np.float32(w), np.float32(0.0))
         den += kw
