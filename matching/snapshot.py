@@ -25,21 +25,20 @@ class Snapshot:
 
     def need(self, need: str | NeedRecord) -> NeedRecord:
         """The need of an id (KeyError if absent), or the record itself."""
-        if isinstance(need, NeedRecord):
-            return need
-        row = self.needs.row(need)
-        if row is None:
-            raise KeyError(f"unknown need id: {need!r}")
-        return self.needs.record_at(row)
+        return need if isinstance(need, NeedRecord) else _record(self.needs, need, "need")
 
     def volunteer(self, volunteer: str | VolunteerRecord) -> VolunteerRecord:
         """The volunteer of an id (KeyError if absent), or the record itself."""
         if isinstance(volunteer, VolunteerRecord):
             return volunteer
-        row = self.volunteers.row(volunteer)
-        if row is None:
-            raise KeyError(f"unknown volunteer id: {volunteer!r}")
-        return self.volunteers.record_at(row)
+        return _record(self.volunteers, volunteer, "volunteer")
+
+
+def _record(table: Table, record_id: str, kind: str):
+    row = table.row(record_id)
+    if row is None:
+        raise KeyError(f"unknown {kind} id: {record_id!r}")
+    return table.record_at(row)
 
 
 def check_weights(weights: dict[str, float] | None) -> dict[str, float]:
