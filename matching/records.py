@@ -37,6 +37,9 @@ class VolunteerRecord:
     hours_per_month: float | None = None
     board_experience: bool | None = None
     skill_levels: Mapping[str, str] = field(default_factory=dict)
+    # A stored sentence embedding of ``semantic_text()`` (see ``matching.semantic``), so an
+    # index need not compute it again; None: the index embeds the record itself if it can.
+    embedding: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.skills:
@@ -62,6 +65,11 @@ class VolunteerRecord:
         """Free text used for text relevance (skills are scored separately)."""
         return "\n".join(p for p in (self.headline, self.bio, self.text) if p)
 
+    def semantic_text(self) -> str:
+        """What the semantic signal reads: the free text, then the skills as listed."""
+        skills = ", ".join(name for name, _level in self.skill_terms())
+        return "\n".join(p for p in (self.full_text(), skills) if p)
+
 
 @dataclass(frozen=True)
 class NeedRecord:
@@ -77,11 +85,16 @@ class NeedRecord:
     region: str | None = None
     remote_ok: bool | None = None
     hours_per_month: float | None = None
+    embedding: Any = field(default=None, compare=False, repr=False)  # as on VolunteerRecord
 
     def full_text(self) -> str:
         """Free text used for text relevance, including the named skills."""
         skills = ", ".join((*self.skills_required, *self.skills_desired))
         return "\n".join(p for p in (self.title, self.description, self.text, skills) if p)
+
+    def semantic_text(self) -> str:
+        """What the semantic signal reads (the same as ``full_text``)."""
+        return self.full_text()
 
 
 @dataclass(frozen=True)
@@ -138,7 +151,7 @@ def _from_mapping(cls: type, data: Mapping[str, Any]) -> Any:
         raise ValueError(f"{cls.__name__} needs an 'id'")
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
-        if f.name not in data or data[f.name] is None:
+        if f.name not in data or data[f.name] is None or f.name == "embedding":
             continue
         value = data[f.name]
         if f.name == "id":

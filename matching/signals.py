@@ -19,6 +19,7 @@ SIGNALS = (
     "place",
     "availability",
     "board_experience",
+    "semantic",
 )
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -29,6 +30,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "place": 0.10,
     "availability": 0.06,
     "board_experience": 0.04,
+    # Full weight only for short queries (see ``semantic.weight_scale``); chosen on the dev
+    # splits of esco-titles and rjdb.
+    "semantic": 0.3,
 }
 
 # How much a volunteer's skill counts towards covering a need's: a level ticked on the profile,

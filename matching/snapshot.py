@@ -66,6 +66,7 @@ def build_snapshot(
     volunteers: list, needs: list, weights: dict[str, float], *,
     vocabulary: SkillVocabulary | None, cause_vocabulary: SkillVocabulary | None,
     text_params: dict | None, random_state: int, say: Callable[[str], None],
+    semantic=None, embed_missing: bool = True,
 ) -> Snapshot:
     """Fit the text model on both sides, then encode both tables."""
     text = TextRelevance(**{"random_state": random_state, **(text_params or {})})
@@ -75,8 +76,10 @@ def build_snapshot(
     )
     enc = Encoder(
         vocabulary or SkillVocabulary.default(), text, Interner(), Interner(), Interner(),
-        cause_vocabulary or SkillVocabulary.default_causes(),
+        cause_vocabulary or SkillVocabulary.default_causes(), semantic, embed_missing,
     )
+    if semantic is not None and embed_missing:
+        say(f"embeddings: {len(volunteers) + len(needs)} texts")
     say("volunteer table")
     vols = build_table(volunteers, enc, is_need=False, rows=vol_rows)
     say("need table")

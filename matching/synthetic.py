@@ -200,8 +200,8 @@ def make_labelled_pairs(
         for _ in range(per_need):
             b = {s: (None if rng.random() < 0.15 else float(rng.random())) for s in SIGNALS}
             b["text"] = float(rng.random())
-            num = sum(hidden[s] * v for s, v in b.items() if v is not None)
-            den = sum(hidden[s] for s, v in b.items() if v is not None)
+            num = sum(hidden.get(s, 0.0) * v for s, v in b.items() if v is not None)
+            den = sum(hidden.get(s, 0.0) for s, v in b.items() if v is not None)
             p = 1 / (1 + np.exp(-8 * ((num / den if den else 0.5) - 0.5)))
             breakdowns.append(b)
             labels.append(int(rng.random() < p))

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from matching import semantic
 from matching.encoder import Encoder
 from matching.text_rows import PartRows, TextRows
 
@@ -80,6 +81,9 @@ class Segment:
     skills: sp.csc_matrix  # volunteers: skills held, valued by level; needs: skills required
     desired: sp.csc_matrix  # needs: skills desired (empty for volunteers)
     causes: sp.csc_matrix
+    # Sentence embeddings, one unit row each (zeros: unknown); None without a semantic model.
+    embedding: np.ndarray | None = None
+    embedded: np.ndarray | None = None  # which rows have one (computed once, not per query)
 
     @property
     def n_rows(self) -> int:
@@ -171,6 +175,27 @@ class Table:
     def sparse_rows(self, name: str) -> list[sp.csc_matrix]:
         return [getattr(seg, name) for seg in self.segments]
 
+    @property
+    def has_embeddings(self) -> bool:
+        return bool(self.segments) and all(s.embedding is not None for s in self.segments)
+
+    def cosines(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's cosine with a unit query vector, and where the row has an embedding."""
+        cos = np.concatenate([seg.embedding @ query for seg in self.segments])
+        known = np.concatenate([seg.embedded for seg in self.segments])
+        return cos, known
+
+    def embedding_at(self, row: int) -> np.ndarray | None:
+        """The stored embedding of one row (None when unknown or no model)."""
+        start = 0
+        for seg in self.segments:
+            if row < start + seg.n_rows:
+                if seg.embedding is None or not seg.embedded[row - start]:
+                    return None
+                return seg.embedding[row - start]
+            start += seg.n_rows
+        return None
+
 
 def _encode(records, enc: Encoder, is_need: bool):
     skills, desired, causes, region, remote, hours, board = [], [], [], [], [], [], []
@@ -218,7 +243,22 @@ def _stack_rows(a, b):
 
 
 def _segment(text: TextRows, encoded: dict, a: int, b: int) -> Segment:
-    return Segment(text[a:b], *(encoded[k][a:b] for k in _SPARSE))
+    emb = encoded.get("embedding")
+    return Segment(text[a:b], *(encoded[k][a:b] for k in _SPARSE), *_with_flags(emb, a, b))
+
+
+def _with_flags(emb: np.ndarray | None, a: int = 0, b: int | None = None):
+    """``(embedding rows, which rows have one)`` for a segment; (None, None) without a model."""
+    if emb is None:
+        return None, None
+    emb = emb[a:b]
+    return emb, emb.any(axis=1)
+
+
+def _embeddings(records: list, enc: Encoder, compute: bool) -> np.ndarray | None:
+    if enc.semantic is None:
+        return None
+    return semantic.embed_records(records, enc.semantic, compute_missing=compute)
 
 
 def build_table(records, enc: Encoder, is_need: bool, rows: TextRows | None = None) -> Table:
@@ -230,6 +270,7 @@ def build_table(records, enc: Encoder, is_need: bool, rows: TextRows | None = No
     if rows is None:
         rows = enc.text.transform([r.full_text() for r in records])
     encoded = _encode(records, enc, is_need)
+    encoded["embedding"] = _embeddings(records, enc, enc.embed_missing)
     bounds = np.linspace(0, len(ids), MAIN_BLOCKS + 1).astype(int)
     segments = tuple(_segment(rows, encoded, a, b) for a, b in itertools.pairwise(bounds))
     return Table(
@@ -263,12 +304,17 @@ def with_record(table: Table, record, enc: Encoder, is_need: bool) -> Table:
     table = without(table, record.id)
     text = enc.text.transform([record.full_text()])
     new = _encode([record], enc, is_need)
+    new["embedding"] = _embeddings([record], enc, enc.embed_missing)
     seg = _segment(text, new, 0, 1)
     last = table.segments[-1] if table.segments else None
     if last is not None and len(table.segments) > MAIN_BLOCKS and last.n_rows < DELTA_BLOCK_ROWS:
+        emb = None
+        if last.embedding is not None and seg.embedding is not None:
+            emb = np.vstack([last.embedding, seg.embedding])
         seg = Segment(
             last.text.stack(seg.text),
             *(_stack(getattr(last, k), getattr(seg, k)) for k in _SPARSE),
+            *_with_flags(emb),
         )
         segments = (*table.segments[:-1], seg)
     else:

@@ -22,6 +22,7 @@ def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
     """Every `interval` seconds deliver due email and do a queued ranker run; tick every minute."""
     from .email.worker import backend_for, deliver_due
     from .matches.schedule import run_schedule
+    from .ranking.embeddings import sweeper
     from .ranking.run_worker import work_on_next_run
 
     def loop() -> None:
@@ -33,7 +34,8 @@ def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
                     if time.monotonic() - last_tick >= SCHEDULE_EVERY_SECONDS:
                         run_schedule()
                         last_tick = time.monotonic()
-                    work_on_next_run()
+                    if work_on_next_run() is None:
+                        sweeper().step()
             except Exception:  # keep the dev server's mail flowing whatever one round did
                 log.exception("development background work failed")
             time.sleep(interval)

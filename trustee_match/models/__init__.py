@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry
 from .charity import Charity, CharityMember, charity_causes
+from .embedding import EmbeddingKind, TextEmbedding
 from .enums import (
     INCOME_BAND_LABELS,
     REGIONS,
@@ -38,6 +39,7 @@ __all__ = [
     "CharityMember",
     "CharityStatus",
     "EmailEvent",
+    "EmbeddingKind",
     "IncomeBand",
     "Match",
     "MatchState",
@@ -58,6 +60,7 @@ __all__ = [
     "RunState",
     "Skill",
     "SkillLevel",
+    "TextEmbedding",
     "User",
     "VolunteerProfile",
     "VolunteerSkill",

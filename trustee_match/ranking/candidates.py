@@ -19,8 +19,10 @@ from matching.records import Proposal
 from ..extensions import db
 from ..matches.actions import approve_match, propose_match
 from ..models import LIVE_STATES, Match, MatchState, Need, Reply, User, VolunteerProfile
+from ..models.embedding import EmbeddingKind
 from ..models.volunteer import VolunteerSkill
 from ..services.errors import ServiceError
+from .embeddings import with_stored
 from .live_index import live_index
 from .records import need_record
 
@@ -184,7 +186,8 @@ def _ranked(need: Need, filters: CandidateFilters, k: int) -> list[Proposal]:
     except KeyError:
         # Not open (or its charity is not verified), or published since the last sync:
         # score the need as it stands, without adding it.
-        return index.top_volunteers(need_record(need), k=k, exclude=exclude)
+        record = with_stored(need_record(need), EmbeddingKind.NEED)
+        return index.top_volunteers(record, k=k, exclude=exclude)
 
 
 def _ranked_one(need: Need, volunteer_id: int) -> Proposal | None:
@@ -194,7 +197,8 @@ def _ranked_one(need: Need, volunteer_id: int) -> Proposal | None:
     try:
         found = index.top_volunteers(str(need.id), k=1, exclude=others)
     except KeyError:
-        found = index.top_volunteers(need_record(need), k=1, exclude=others)
+        record = with_stored(need_record(need), EmbeddingKind.NEED)
+        found = index.top_volunteers(record, k=1, exclude=others)
     return found[0] if found else None
 
 

@@ -32,6 +32,8 @@ from matching.signals import DEFAULT_WEIGHTS
 from ..extensions import db
 from ..models import ChangeKind, Need, RankerChange
 from ..models.base import utcnow
+from ..models.embedding import EmbeddingKind
+from .embeddings import attach, embedder
 from .learning import current_weights
 from .records import candidate_profiles, need_record, open_needs, skill_vocabulary, volunteer_record
 
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 # A change committed by a transaction that began before a sync and ended after it has an id
 # below the watermark; re-reading the last minute of the log catches it (applying is idempotent).
 LOOKBACK = timedelta(seconds=60)
+VOLUNTEER, NEED = EmbeddingKind.VOLUNTEER, EmbeddingKind.NEED
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,16 @@ class LiveIndex:
         # at the next sync, which is harmless.
         watermark = db.session.scalar(select(func.max(RankerChange.id))) or 0
         say("loading volunteers and open needs")
-        volunteers = [volunteer_record(p) for p in candidate_profiles()]
-        needs = [need_record(n) for n in open_needs()]
+        volunteers = attach([volunteer_record(p) for p in candidate_profiles()], VOLUNTEER)
+        needs = attach([need_record(n) for n in open_needs()], NEED)
         learned = current_weights()
         index = MatchIndex(
             vocabulary=skill_vocabulary(),
             weights=learned.weights if learned else None,
             progress=say,
+            # Stored vectors only: the model never runs in a web request (see embeddings.py).
+            semantic=embedder(),
+            embed_missing=False,
         ).fit(volunteers, needs)
         index.progress = None  # updates are quiet; only builds report
         self._index = index
@@ -202,14 +208,15 @@ class LiveIndex:
             matchable = {p.user_id: p for p in candidate_profiles(volunteer_ids)}
             for volunteer_id in volunteer_ids:
                 if volunteer_id in matchable:
-                    index.add_volunteer(volunteer_record(matchable[volunteer_id]))
+                    record = volunteer_record(matchable[volunteer_id])
+                    index.add_volunteer(attach([record], VOLUNTEER)[0])
                 else:
                     index.remove_volunteer(str(volunteer_id))
         if need_ids:
             live = {n.id: n for n in open_needs(need_ids)}
             for need_id in need_ids:
                 if need_id in live:
-                    index.add_need(need_record(live[need_id]))
+                    index.add_need(attach([need_record(live[need_id])], NEED)[0])
                 else:
                     index.remove_need(str(need_id))
         if ChangeKind.WEIGHTS in kinds:

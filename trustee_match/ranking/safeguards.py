@@ -41,6 +41,7 @@ SIGNAL_NAMES = {
     "place": "Place (region, remote)",
     "availability": "Hours a month",
     "board_experience": "Board experience",
+    "semantic": "Meaning of the words (not only their spelling)",
 }
 STATED_BY_CHARITY = ("skills_required", "place", "availability")
 

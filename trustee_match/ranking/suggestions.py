@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Match, Need, User
+from ..models.embedding import EmbeddingKind
+from .embeddings import with_stored
 from .live_index import live_index
 from .records import open_needs, volunteer_record
 
@@ -33,7 +35,8 @@ def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
     }
     # The profile as it is now, not as the index last saw it: a volunteer who has just saved
     # sees roles for what they saved.
-    proposals = live_index().get().top_needs(volunteer_record(profile), k=k, exclude=taken)
+    record = with_stored(volunteer_record(profile), EmbeddingKind.VOLUNTEER)
+    proposals = live_index().get().top_needs(record, k=k, exclude=taken)
     by_id = {str(n.id): n for n in open_needs([int(p.need_id) for p in proposals])}
     return [
         Suggestion(by_id[p.need_id], float(p.score), list(p.reasons_for_volunteer))

