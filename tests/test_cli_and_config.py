@@ -36,7 +36,8 @@ def test_create_staff_with_link_prints_a_one_time_set_password_link(app, client)
     password = "chosen by the new staff member"
     assert post_form(client, path, {"password": password, "confirm": password}).status_code == 302
     assert client.get(path).status_code == 400  # once only
-    assert login(client, "ops@example.org", password).location == "/staff/"
+    # The password is the first step; a new staff member then sets up two-step verification.
+    assert login(client, "ops@example.org", password).location == "/account/two-step/setup"
 
 
 def test_create_staff_refuses_a_taken_email_and_a_short_password(app):

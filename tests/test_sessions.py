@@ -15,7 +15,7 @@ from trustee_match.extensions import db
 from trustee_match.models import RememberToken
 from trustee_match.services.accounts import set_user_active
 
-from .conftest import PASSWORD, logout, post_form
+from .conftest import PASSWORD, logout, post_form, totp_code_for
 from .factories import StaffFactory, VolunteerFactory
 
 REMEMBER = "remember_login"
@@ -26,6 +26,8 @@ def _login(client: FlaskClient, email: str, *, remember: bool = False):
     if remember:
         data["remember"] = "y"
     response = post_form(client, "/account/login", data)
+    if response.location.endswith("/account/two-step"):  # staff: the code from their app
+        response = post_form(client, "/account/two-step", {"code": totp_code_for(email)})
     assert response.status_code == 302
     return response
 

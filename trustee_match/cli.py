@@ -98,6 +98,27 @@ def create_staff_command(email: str, send_link: bool) -> None:
         click.echo(f"Set the password within 3 days, once, at: {link}")
 
 
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_second_factor_command(email: str) -> None:
+    """Switch off someone's two-step verification (a lost phone) and log them out everywhere.
+    Check it is really them first. Staff set it up again at their next login."""
+    from .services import second_factor
+    from .services.accounts import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    had = user.has_second_factor
+    second_factor.reset(user)
+    click.echo(
+        f"Two-step verification {'reset' if had else 'was not on'} for {user.email}; "
+        "every session of the account has ended."
+    )
+    if user.is_staff:
+        click.echo("They will be asked to set it up again when they next log in.")
+
+
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")

@@ -25,6 +25,7 @@ def is_private(response: Response) -> bool:
         return False
     return (
         "_user_id" in session
+        or "_two_step" in session
         or request.method != "GET"
         or request.blueprint in _PRIVATE_BLUEPRINTS
         or request.endpoint in _LINK_PAGES
