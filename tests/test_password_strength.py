@@ -32,11 +32,40 @@ def _users() -> int:
 
 @pytest.mark.parametrize(
     "password",
-    ["password12345", "Summer2024!", "qwertyuiop", "iloveyou2024", "letmein2024", "Kx9#mVq2"],
+    [
+        "password12345",
+        "Summer2024!",
+        "qwertyuiop",
+        "iloveyou2024",
+        "letmein2024",
+        "xkcd1234",
+        "monkey12",
+        "Passw0rd!",
+    ],
 )
 def test_common_or_guessable_passwords_are_refused(client, password):
     page = _signup(client, password).get_data(as_text=True)
     assert GUESSABLE in page
+    assert _users() == 0
+
+
+@pytest.mark.parametrize("password", ["Kx9#mVq2", "tQ8%vn3L"])
+def test_eight_characters_with_no_pattern_in_them_are_enough(client, password):
+    assert _signup(client, password).status_code == 302
+    assert _users() == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("Kx9#mVq", "Use at least 8 characters"),
+        ("aaaaaaaa", GUESSABLE),
+        ("12345678", GUESSABLE),
+        ("abcd1234", GUESSABLE),
+    ],
+)
+def test_shorter_or_patterned_eight_character_passwords_are_refused(client, password, words):
+    assert words in _signup(client, password).get_data(as_text=True)
     assert _users() == 0
 
 

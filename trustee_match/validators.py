@@ -126,7 +126,9 @@ def password_problem(password: str, personal: list[str]) -> str | None:
     )
     if own * 2 >= min(len(password), _STRENGTH_CHARS):
         return "Don't build your password from your name or email address."
-    if result["score"] < _STRONG_ENOUGH:
+    # zxcvbn puts a string with no pattern in it at 10^n guesses for n characters, and its score
+    # 3 starts just above 10^8: without the second test no 8-character password could pass.
+    if result["score"] < _STRONG_ENOUGH and result["guesses"] < 10**PASSWORD_MIN:
         return "That password is too easy to guess. Try a short phrase of unrelated words instead."
     return None
 
