@@ -17,7 +17,7 @@ from trustee_match.extensions import db
 from trustee_match.models import AuditEntry, RecoveryCode
 from trustee_match.services.accounts import find_user_by_email
 
-from .conftest import PASSWORD, STAFF_TOTP_SECRET, login, logout, post_form
+from .conftest import PASSWORD, STAFF_TOTP_SECRET, link_in, login, logout, outbox_for, post_form
 from .factories import CharityUserFactory, StaffFactory, VolunteerFactory
 
 
@@ -53,8 +53,9 @@ def _forget_last_code(email: str) -> None:
 
 
 def test_new_staff_set_it_up_at_first_login_with_a_local_qr_code_and_recovery_codes(client):
-    staff = StaffFactory(email="new.staff@example.org", totp_secret=None,
-                         second_factor_enabled_at=None)
+    staff = StaffFactory(
+        email="new.staff@example.org", totp_secret=None, second_factor_enabled_at=None
+    )
 
     after_password = _password(client, staff.email)
     assert after_password.location.endswith("/account/two-step/setup")
@@ -69,8 +70,11 @@ def test_new_staff_set_it_up_at_first_login_with_a_local_qr_code_and_recovery_co
     # Half logged in: the password alone opens nothing.
     assert client.get("/staff/").location.startswith("/account/login")
 
-    wrong = _code(client, "000000" if pyotp.TOTP(secret).now() != "000000" else "111111",
-                  "/account/two-step/setup")
+    wrong = _code(
+        client,
+        "000000" if pyotp.TOTP(secret).now() != "000000" else "111111",
+        "/account/two-step/setup",
+    )
     assert "That code does not match" in wrong.get_data(as_text=True)
     assert client.get("/staff/").location.startswith("/account/login")
 
@@ -168,8 +172,11 @@ def test_wrong_codes_count_with_wrong_passwords_against_the_account(app, config_
         type(
             "Limited",
             (config_class,),
-            {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
-             "LOGIN_FAILURES_PER_ACCOUNT": "3 per 15 minutes"},
+            {
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "LOGIN_FAILURES_PER_ACCOUNT": "3 per 15 minutes",
+            },
         )
     )
     wrong_password = limited.test_client()
@@ -235,8 +242,9 @@ def test_a_staff_session_without_a_second_factor_is_ended(app, client):
     assert response.location.startswith("/account/login")
 
 
-@pytest.mark.parametrize("factory, home", [(VolunteerFactory, "/volunteer/"),
-                                           (CharityUserFactory, "/charity/")])
+@pytest.mark.parametrize(
+    "factory, home", [(VolunteerFactory, "/volunteer/"), (CharityUserFactory, "/charity/")]
+)
 def test_volunteers_and_charities_may_switch_it_on_and_off(app, client, factory, home):
     person = factory()
     assert login(client, person.email).location.endswith(home)  # off: no code asked
@@ -261,11 +269,19 @@ def test_volunteers_and_charities_may_switch_it_on_and_off(app, client, factory,
     _forget_last_code(person.email)
     assert _code(client, pyotp.TOTP(secret).now()).location.endswith(home)
 
-    refused = post_form(client, "/account/two-step/off", {"password": "not it"},
-                        form_path="/account/two-step/settings")
+    refused = post_form(
+        client,
+        "/account/two-step/off",
+        {"password": "not it"},
+        form_path="/account/two-step/settings",
+    )
     assert "Your password is not right" in refused.get_data(as_text=True)
-    off = post_form(client, "/account/two-step/off", {"password": PASSWORD},
-                    form_path="/account/two-step/settings")
+    off = post_form(
+        client,
+        "/account/two-step/off",
+        {"password": PASSWORD},
+        form_path="/account/two-step/settings",
+    )
     assert off.status_code == 302
     logout(client)
     assert _password(client, person.email).location.endswith(home)
@@ -276,8 +292,12 @@ def test_staff_cannot_switch_it_off(client):
     login(client, staff.email)
     settings = client.get("/account/two-step/settings").get_data(as_text=True)
     assert "Staff accounts always use it" in settings and "Switch off" not in settings
-    refused = post_form(client, "/account/two-step/off", {"password": PASSWORD},
-                        form_path="/account/two-step/settings")
+    refused = post_form(
+        client,
+        "/account/two-step/off",
+        {"password": PASSWORD},
+        form_path="/account/two-step/settings",
+    )
     assert refused.status_code == 403
     assert find_user_by_email(staff.email).has_second_factor
 
@@ -291,3 +311,17 @@ def test_a_changed_key_makes_codes_fail_and_says_so_in_the_log(app, config_class
         response = _code(client, pyotp.TOTP(STAFF_TOTP_SECRET).now())
     assert response.status_code == 200
     assert "second factor secret unreadable" in caplog.text
+
+
+def test_resetting_a_forgotten_password_does_not_skip_the_code(client):
+    staff = StaffFactory(email="forgetful@example.org")
+    post_form(client, "/account/forgot-password", {"email": staff.email})
+    (message,) = outbox_for(staff.email)
+    new = "a brand new staff passphrase"
+    link = link_in(message, "/account/reset-password/")
+    assert post_form(client, link, {"password": new, "confirm": new}).status_code == 302
+
+    after = _password(client, staff.email, new)
+
+    assert after.location.endswith("/account/two-step")
+    assert client.get("/staff/").location.startswith("/account/login")

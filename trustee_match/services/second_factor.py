@@ -1,9 +1,10 @@
 """Two-step verification: a time-based code from an authenticator app (TOTP, RFC 6238), with
 single-use recovery codes for a lost phone. Staff must use it; everyone else may.
 
-The TOTP secret is stored encrypted (Fernet: AES-128-CBC with HMAC-SHA256) under a key derived
-from SECOND_FACTOR_KEY, or SECRET_KEY when that is not set, so a copy of the database alone
-does not give anyone the codes. Recovery codes are stored as SHA-256 hashes.
+The TOTP secret is stored encrypted (AES-256-GCM, a fresh 96-bit nonce each time) under a key
+derived with HKDF-SHA256 from SECOND_FACTOR_KEY, or SECRET_KEY when that is not set, so a copy
+of the database alone does not give anyone the codes. Recovery codes are stored as SHA-256
+hashes.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import base64
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
@@ -50,23 +53,30 @@ def required_for(user: User) -> bool:
     return user.is_staff or user.has_second_factor
 
 
-def _fernet() -> Fernet:
+_NONCE_BYTES = 12
+_AAD = b"trustee-match totp secret v1"
+
+
+def _cipher() -> AESGCM:
     config = current_app.config
     material = (config.get("SECOND_FACTOR_KEY") or config["SECRET_KEY"]).encode()
     key = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"trustee-match totp secrets"
     ).derive(material)
-    return Fernet(base64.urlsafe_b64encode(key))
+    return AESGCM(key)
 
 
 def _encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = _cipher().encrypt(nonce, secret.encode(), _AAD)
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
 def _decrypt(stored: str) -> str | None:
     try:
-        return _fernet().decrypt(stored.encode()).decode()
-    except (InvalidToken, ValueError):
+        raw = base64.urlsafe_b64decode(stored.encode())
+        return _cipher().decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _AAD).decode()
+    except (InvalidTag, ValueError):
         return None
 
 
