@@ -41,6 +41,8 @@ def _users() -> int:
         "xkcd1234",
         "monkey12",
         "Passw0rd!",
+        "TrusteeMatch2026",
+        "charity2026!",
     ],
 )
 def test_common_or_guessable_passwords_are_refused(client, password):

@@ -60,6 +60,12 @@ def test_a_copied_session_cookie_is_dead_after_logout(app, client):
     assert thief.get("/volunteer/").location.startswith("/account/login")
 
 
+def test_logging_out_tells_the_browser_to_forget_cached_pages(client):
+    _login(client, VolunteerFactory().email)
+    response = logout(client)
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
 def test_logging_out_ends_the_accounts_other_sessions_too(app, client):
     volunteer = VolunteerFactory()
     laptop, phone = app.test_client(), app.test_client()

@@ -158,7 +158,10 @@ def login() -> str | Response:
 def logout() -> Response:
     end_session()
     flash("You have logged out.", "info")
-    return redirect(url_for("public.home"))
+    response = redirect(url_for("public.home"))
+    # A shared computer's next user must not find this person's pages in the browser's cache.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
