@@ -107,6 +107,7 @@ class Config:
 
     DEV_MAILBOX = False
     RUN_OUTBOX_WORKER_IN_PROCESS = False
+    ALLOW_DEMO_DATA = True  # `flask seed demo`; its logins share a published password
 
 
 class DevelopmentConfig(Config):
@@ -136,6 +137,7 @@ class ProductionConfig(Config):
     REMEMBER_ME_COOKIE = "__Host-remember_login"
     PREFERRED_URL_SCHEME = "https"
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 1)  # gunicorn behind one proxy
+    ALLOW_DEMO_DATA = False
 
     @classmethod
     def validate(cls) -> None:

@@ -128,6 +128,16 @@ def test_a_wrong_password_never_reaches_the_code_page(client):
     assert client.get("/account/two-step").location.startswith("/account/login")
 
 
+def test_wrong_and_right_codes_are_logged_by_user_id(client, caplog):
+    staff = StaffFactory()
+    _password(client, staff.email)
+    _code(client, "123456" if pyotp.TOTP(STAFF_TOTP_SECRET).now() != "123456" else "654321")
+    _code(client, pyotp.TOTP(STAFF_TOTP_SECRET).now())
+    assert f"two-step code wrong: user {staff.id}" in caplog.text
+    assert f"login: user {staff.id} (two-step)" in caplog.text
+    assert staff.email not in caplog.text
+
+
 def test_a_code_works_once_and_an_older_one_never_after_a_newer(app):
     staff = StaffFactory()
     totp = pyotp.TOTP(STAFF_TOTP_SECRET)

@@ -1,5 +1,6 @@
 """What every response tells the browser: HTTPS only (in production), no framing, no plugins,
-no sniffing, no referrer; and methods the site does not use are refused."""
+no sniffing, no referrer; methods the site does not use are refused; an unexpected error shows
+nothing of itself."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ def test_production_insists_on_https_for_a_year_subdomains_too(app, production_a
     assert production_app.debug is False
 
 
+def test_pages_say_they_are_utf8_html(client):
+    assert client.get("/").headers["Content-Type"] == "text/html; charset=utf-8"
+
+
 def test_development_and_tests_send_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
 
@@ -49,3 +54,20 @@ def test_the_content_security_policy_allows_only_this_site(client):
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE"])
 def test_methods_the_site_does_not_use_are_refused(client, method):
     assert client.open("/account/login", method=method).status_code == 405
+
+
+def test_an_unexpected_error_shows_a_plain_page_and_is_logged_not_shown(config_class, caplog):
+    config = type("Live", (config_class,), {"TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+    app = create_app(config)
+
+    def broken() -> str:
+        raise RuntimeError("database password is hunter2")
+
+    app.add_url_rule("/broken", view_func=broken)
+    response = app.test_client().get("/broken")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "something went wrong on our side" in page
+    assert "hunter2" not in page and "Traceback" not in page
+    assert "hunter2" in caplog.text  # the log keeps what the page hides

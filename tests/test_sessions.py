@@ -60,6 +60,27 @@ def test_a_copied_session_cookie_is_dead_after_logout(app, client):
     assert thief.get("/volunteer/").location.startswith("/account/login")
 
 
+def test_a_cookie_from_before_login_does_not_become_the_logged_in_session(app, client):
+    client.get("/account/login")
+    planted = _copy(app, client)  # what someone could have planted in the browser beforehand
+    _login(client, VolunteerFactory().email)
+    assert _logged_in(client)
+    assert not _logged_in(planted)
+
+
+def test_every_logged_in_page_offers_log_out(app):
+    pages = {
+        "volunteer": ["/volunteer/", "/volunteer/profile", "/volunteer/needs", "/account/password"],
+        "staff": ["/staff/", "/staff/users", "/account/two-step/settings"],
+    }
+    for role, paths in pages.items():
+        client = app.test_client()
+        _login(client, (StaffFactory() if role == "staff" else VolunteerFactory()).email)
+        for path in paths:
+            page = client.get(path).get_data(as_text=True)
+            assert 'action="/account/logout"' in page and "Log out" in page, path
+
+
 def test_logging_out_tells_the_browser_to_forget_cached_pages(client):
     _login(client, VolunteerFactory().email)
     response = logout(client)

@@ -36,8 +36,13 @@ def seed_demo_command(
     force: bool, skip_if_seeded: bool, volunteers: int, charities: int, needs: int
 ) -> None:
     """Fill an empty database with believable demo data and print the demo logins."""
+    from flask import current_app
+
     from .seed.demo import is_empty_database, seed_demo
 
+    if not current_app.config["ALLOW_DEMO_DATA"]:
+        # The demo logins share a published password: never on a real site.
+        raise click.ClickException("Demo data is not allowed in production.")
     if not is_empty_database() and not force:
         if skip_if_seeded:
             click.echo("The database already has data; not seeding demo data again.")
@@ -117,6 +122,17 @@ def reset_second_factor_command(email: str) -> None:
     )
     if user.is_staff:
         click.echo("They will be asked to set it up again when they next log in.")
+
+
+@users_cli.command("log-out-everyone")
+@click.option("--yes", is_flag=True, help="Do it without asking.")
+def log_out_everyone_command(yes: bool) -> None:
+    """End every session and remembered login of every account (e.g. after a breach)."""
+    from .services.sessions import log_out_everyone
+
+    if not yes:
+        click.confirm("Log every account out on every device?", abort=True)
+    click.echo(f"Logged out {log_out_everyone()} accounts everywhere.")
 
 
 @outbox_cli.command("work")
