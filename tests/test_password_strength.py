@@ -3,6 +3,8 @@ guessable or built from the user's own details; sign-up never says an address is
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from trustee_match.extensions import db
@@ -180,3 +182,16 @@ def test_charity_sign_up_with_a_known_address_makes_no_charity_and_emails_the_ow
     assert response.location == "/account/check-email"
     assert db.session.scalar(db.select(db.func.count()).select_from(Charity)) == 0
     assert [m.kind for m in outbox_for("known@example.org")] == ["account_exists"]
+
+
+def test_password_fields_are_masked_and_welcome_password_managers(client):
+    pages = {
+        "/account/login": {"password": "current-password"},
+        "/account/signup/volunteer": {"password": "new-password", "confirm": "new-password"},
+    }
+    for path, fields in pages.items():
+        page = client.get(path).get_data(as_text=True)
+        assert "onpaste" not in page and "oncopy" not in page
+        for name, autocomplete in fields.items():
+            tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+            assert 'type="password"' in tag and f'autocomplete="{autocomplete}"' in tag, tag

@@ -16,6 +16,7 @@ from trustee_match import create_app
 from trustee_match.extensions import db
 from trustee_match.models import AuditEntry, RecoveryCode
 from trustee_match.services.accounts import find_user_by_email
+from trustee_match.services.second_factor import secret_of
 
 from .conftest import PASSWORD, STAFF_TOTP_SECRET, link_in, login, logout, outbox_for, post_form
 from .factories import CharityUserFactory, StaffFactory, VolunteerFactory
@@ -335,3 +336,19 @@ def test_resetting_a_forgotten_password_does_not_skip_the_code(client):
 
     assert after.location.endswith("/account/two-step")
     assert client.get("/staff/").location.startswith("/account/login")
+
+
+def test_the_half_done_login_keeps_no_secret_or_address_in_the_cookie(app, client):
+    staff = StaffFactory(
+        email="cookie.check@example.org", totp_secret=None, second_factor_enabled_at=None
+    )
+    _password(client, staff.email)
+    client.get("/account/two-step/setup")  # the seed now exists, in the database only
+    secret = secret_of(find_user_by_email(staff.email))
+
+    raw = client.get_cookie("session").value
+    data = app.session_interface.get_signing_serializer(app).loads(raw)
+
+    text = repr(data)
+    assert secret not in text and "cookie.check" not in text and PASSWORD not in text
+    assert "_user_id" not in data  # not logged in yet

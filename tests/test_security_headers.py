@@ -38,7 +38,9 @@ def test_development_and_tests_send_no_hsts(client):
 
 
 def test_the_content_security_policy_allows_only_this_site(client):
-    policy = client.get("/account/login").headers["Content-Security-Policy"]
+    headers = client.get("/account/login", headers={"Origin": "https://evil.example"}).headers
+    assert "Access-Control-Allow-Origin" not in headers  # no CORS: other sites read nothing
+    policy = headers["Content-Security-Policy"]
     for directive in (
         "default-src 'self'",
         "script-src 'self'",

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from config import ProductionConfig
 from trustee_match import create_app
 from trustee_match.extensions import db
-from trustee_match.models import RememberToken
+from trustee_match.models import RememberToken, User
 from trustee_match.services.accounts import set_user_active
 
 from .conftest import PASSWORD, logout, post_form, totp_code_for
@@ -119,6 +119,19 @@ def test_each_login_gets_its_own_remember_token_and_a_used_one_is_retired(app):
     again = _copy(app, first, REMEMBER)
     assert _logged_in(copy)  # the token rotates on use...
     assert not _logged_in(again)  # ...so the same cookie used twice works once
+
+
+def test_session_and_remember_tokens_are_long_random_values(app):
+    volunteer = VolunteerFactory()
+    client = app.test_client()
+    _login(client, volunteer.email, remember=True)
+    secret = client.get_cookie(REMEMBER).value
+    stored = db.session.scalar(db.select(RememberToken.token_hash))
+    assert len(secret) >= 43 and secret not in stored  # 256 random bits; only a hash kept
+    token = db.session.get(User, volunteer.id).session_token
+    assert len(token) >= 32  # 192 random bits
+    logout(client)
+    assert len({token, db.session.get(User, volunteer.id).session_token}) == 2
 
 
 def test_logout_revokes_the_remember_token(app, client):
