@@ -352,3 +352,19 @@ def test_the_half_done_login_keeps_no_secret_or_address_in_the_cookie(app, clien
     text = repr(data)
     assert secret not in text and "cookie.check" not in text and PASSWORD not in text
     assert "_user_id" not in data  # not logged in yet
+
+
+def test_a_first_login_with_setup_still_goes_on_to_the_page_asked_for(client):
+    staff = StaffFactory(totp_secret=None, second_factor_enabled_at=None)
+    post_form(
+        client,
+        "/account/login?next=/staff/users",
+        {"email": staff.email, "password": PASSWORD},
+        form_path="/account/login",
+    )
+    secret = _secret_on(client.get("/account/two-step/setup").get_data(as_text=True))
+    done = _code(client, pyotp.TOTP(secret).now(), "/account/two-step/setup")
+    assert 'href="/staff/users"' in done.get_data(as_text=True)  # "I have saved them: continue"
+    assert client.get("/staff/users").status_code == 200
+    with client.session_transaction() as session:
+        assert "_started_at" in session  # the session limits count from here

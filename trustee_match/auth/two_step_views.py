@@ -19,7 +19,7 @@ from ..services.errors import ServiceError
 from . import limits
 from .blueprint import bp
 from .forms import TurnOffTwoStepForm, TwoStepCodeForm
-from .session import finish_pending_login, pending_login
+from .session import PendingLogin, finish_pending_login, pending_login
 from .views import home_for
 
 log = logging.getLogger(__name__)
@@ -65,26 +65,26 @@ def _recovery_left_words(left: int) -> str:
     return f"You used a recovery code; it will not work again. You have {left} left."
 
 
-def _setup_user() -> tuple[User | None, bool]:
+def _setup_user() -> tuple[User | None, PendingLogin | None]:
     """Who is setting up: the logged-in user, or a staff member half-way through logging in
-    (staff set it up at their first login). (user, logging_in)."""
+    (staff set it up at their first login, and that login finishes with it)."""
     if current_user.is_authenticated:
-        return current_user._get_current_object(), False
+        return current_user._get_current_object(), None
     pending = pending_login()
-    return (pending.user, True) if pending else (None, False)
+    return (pending.user, pending) if pending else (None, None)
 
 
 @bp.route("/two-step/setup", methods=["GET", "POST"])
 @limits.per_ip
 @limits.per_account_code
 def two_step_setup() -> str | Response:
-    user, logging_in = _setup_user()
+    user, pending = _setup_user()
     if user is None:
         flash("Please log in.", "info")
         return redirect(url_for("auth.login"))
     if user.has_second_factor:
         # Never a second setup with the password alone: that would skip the code.
-        return redirect(url_for("auth.two_step_verify" if logging_in else "auth.two_step_settings"))
+        return redirect(url_for("auth.two_step_verify" if pending else "auth.two_step_settings"))
     form = TwoStepCodeForm()
     if form.validate_on_submit():
         try:
@@ -94,7 +94,6 @@ def two_step_setup() -> str | Response:
             form.code.errors.append(str(error))
         else:
             log.info("two-step verification on: user %s", user.id)
-            pending = pending_login() if logging_in else None
             if pending is not None:
                 finish_pending_login(pending)
             else:
@@ -104,7 +103,7 @@ def two_step_setup() -> str | Response:
             return render_template("auth/two_step_codes.html", codes=codes, next_page=next_page)
     setup = second_factor.start_setup(user)
     return render_template(
-        "auth/two_step_setup.html", form=form, setup=setup, logging_in=logging_in
+        "auth/two_step_setup.html", form=form, setup=setup, logging_in=pending is not None
     )
 
 
