@@ -4,6 +4,8 @@ Flask-Login keeps the account's session token in the (signed) session cookie; th
 only accepts the account's current one, so a new token (logout, password change, deactivation)
 ends every copy of every session. On top of that each session has an idle and an absolute limit,
 and "keep me logged in" is our own per-login cookie (services/sessions.py), not Flask-Login's.
+After a right password, an account with two-step verification (every staff account) is only
+half logged in (PENDING): Flask-Login is not told until the code is right.
 """
 
 from __future__ import annotations

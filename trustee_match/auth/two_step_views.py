@@ -78,6 +78,7 @@ def _setup_user() -> tuple[User | None, PendingLogin | None]:
 @limits.per_ip
 @limits.per_account_code
 def two_step_setup() -> str | Response:
+    """Add the site to an authenticator app (QR code or key), confirmed by one of its codes."""
     user, pending = _setup_user()
     if user is None:
         flash("Please log in.", "info")
@@ -110,6 +111,7 @@ def two_step_setup() -> str | Response:
 @bp.route("/two-step/settings")
 @login_required
 def two_step_settings() -> str:
+    """Whether two-step verification is on, recovery codes left, and switching it off."""
     return render_template(
         "auth/two_step_settings.html",
         on=current_user.has_second_factor,
@@ -122,6 +124,7 @@ def two_step_settings() -> str:
 @bp.route("/two-step/off", methods=["POST"])
 @login_required
 def two_step_off() -> str | Response:
+    """Switch it off with the password (volunteers and charity members only)."""
     if not can_turn_off_second_factor(current_user):
         abort(403)
     form = TurnOffTwoStepForm()
