@@ -43,13 +43,14 @@ test-tools:
 	  fi; \
 	done
 
-## Lint, then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite), one pytest
+## Lint and bandit (no medium or high finding; SECURITY.md lists each `# nosec`), then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite), one pytest
 ## worker per core (pytest-xdist); each worker has its own database. `make test WORKERS=0` runs
 ## them in one process. Tests marked `alone` time a client's timeout, which a busy neighbour
 ## can upset, so they run by themselves afterwards.
 WORKERS ?= auto
 test: install test-tools
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml --severity-level medium -r trustee_match matching config.py wsgi.py
 	$(BIN)/pytest -n $(WORKERS) -m "not alone"
 	$(BIN)/pytest -m alone
 
@@ -60,6 +61,7 @@ bench-ranker: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml --severity-level medium -r trustee_match matching config.py wsgi.py
 
 format: install
 	$(BIN)/ruff format .

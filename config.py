@@ -51,6 +51,11 @@ class Config:
     STAFF_SESSION_IDLE_MINUTES = _int("STAFF_SESSION_IDLE_MINUTES", 30)
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 30 * 24)
     STAFF_SESSION_MAX_HOURS = _int("STAFF_SESSION_MAX_HOURS", 12)
+    # Two-step verification: how long the code page waits after the password was right, and the
+    # key its secrets are encrypted with (derived from SECRET_KEY when not set; set it so that
+    # rotating SECRET_KEY does not switch off everyone's authenticator app).
+    SECOND_FACTOR_PENDING_MINUTES = _int("SECOND_FACTOR_PENDING_MINUTES", 10)
+    SECOND_FACTOR_KEY = os.environ.get("SECOND_FACTOR_KEY")
     # "Keep me logged in" (volunteers and charities): our per-login cookie, never Flask-Login's.
     REMEMBER_ME_DAYS = _int("REMEMBER_ME_DAYS", 30)
     REMEMBER_ME_COOKIE = "remember_login"
@@ -104,6 +109,7 @@ class Config:
 
     DEV_MAILBOX = False
     RUN_OUTBOX_WORKER_IN_PROCESS = False
+    ALLOW_DEMO_DATA = True  # `flask seed demo`; its logins share a published password
 
 
 class DevelopmentConfig(Config):
@@ -135,6 +141,7 @@ class ProductionConfig(Config):
     REMEMBER_ME_COOKIE = "__Host-remember_login"
     PREFERRED_URL_SCHEME = "https"
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 1)  # gunicorn behind one proxy
+    ALLOW_DEMO_DATA = False
 
     @classmethod
     def validate(cls) -> None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 KEEP_TABLES = {"skills", "causes"}  # the vocabularies, loaded once per session
 PASSWORD = "correct horse battery"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the factories' staff authenticator app
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -146,7 +147,28 @@ def post_form(client: FlaskClient, path: str, data: dict, *, form_path: str | No
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    return post_form(client, "/account/login", {"email": email, "password": password})
+    """Log in as a person would: the password, then (staff, or anyone who switched it on) the
+    code their authenticator app shows. Returns the last response."""
+    response = post_form(client, "/account/login", {"email": email, "password": password})
+    if response.status_code == 302 and response.location.endswith("/account/two-step"):
+        response = post_form(client, "/account/two-step", {"code": totp_code_for(email)})
+    return response
+
+
+def totp_code_for(email: str) -> str:
+    """The code the user's app shows now. The account's last used code is forgotten first, so
+    a test may log the same person in many times within one 30-second window (the refusal of
+    a reused code has its own tests)."""
+    import pyotp
+
+    from trustee_match.extensions import db
+    from trustee_match.services.accounts import find_user_by_email
+    from trustee_match.services.second_factor import secret_of
+
+    user = find_user_by_email(email)
+    user.totp_last_step = None
+    db.session.commit()
+    return pyotp.TOTP(secret_of(user)).now()
 
 
 def logout(client: FlaskClient):

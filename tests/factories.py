@@ -25,8 +25,9 @@ from trustee_match.models import (
 )
 from trustee_match.models.base import utcnow
 from trustee_match.passwords import hash_password
+from trustee_match.services.second_factor import encrypt_secret
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, STAFF_TOTP_SECRET
 
 
 class _Base(SQLAlchemyModelFactory):
@@ -99,7 +100,12 @@ class CharityUserFactory(UserFactory):
 
 
 class StaffFactory(UserFactory):
+    """A staff account with two-step verification set up (the app holds STAFF_TOTP_SECRET).
+    `StaffFactory(totp_secret=None, second_factor_enabled_at=None)` is one not set up yet."""
+
     role = Role.STAFF
+    totp_secret = factory.LazyFunction(lambda: encrypt_secret(STAFF_TOTP_SECRET))
+    second_factor_enabled_at = factory.LazyFunction(utcnow)
 
 
 class NeedFactory(_Base):

@@ -96,6 +96,14 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", "/account/reset-password/not-a-token", dict.fromkeys(ACTORS, BAD)),
         ("GET", "/account/password", {**everyone, "anonymous": LOGIN}),
         ("POST", "/account/logout", dict.fromkeys(ACTORS, DONE)),
+        # The code after the password: only for a half-done login; logged-in people go home.
+        ("GET", "/account/two-step", {**dict.fromkeys(ACTORS, DONE), "anonymous": LOGIN}),
+        ("POST", "/account/two-step", {**dict.fromkeys(ACTORS, DONE), "anonymous": LOGIN}),
+        # Staff (who have it on already) are sent to their settings instead.
+        ("GET", "/account/two-step/setup", {**everyone, "anonymous": LOGIN, "staff": DONE}),
+        ("POST", "/account/two-step/setup", {**everyone, "anonymous": LOGIN, "staff": DONE}),
+        ("GET", "/account/two-step/settings", {**everyone, "anonymous": LOGIN}),
+        ("POST", "/account/two-step/off", {**everyone, "anonymous": LOGIN, "staff": FORBIDDEN}),
         ("GET", "/volunteer/", only("volunteer")),
         ("GET", "/volunteer/profile", only("volunteer")),
         ("GET", "/volunteer/needs", only("volunteer")),

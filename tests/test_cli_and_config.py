@@ -9,8 +9,8 @@ from trustee_match import create_app
 from trustee_match.extensions import db
 from trustee_match.models import Role, User
 
-from .conftest import login, post_form
-from .factories import VolunteerFactory
+from .conftest import PASSWORD, login, post_form
+from .factories import CharityUserFactory, VolunteerFactory
 
 
 def test_create_staff_asks_for_a_password_twice(app):
@@ -36,7 +36,8 @@ def test_create_staff_with_link_prints_a_one_time_set_password_link(app, client)
     password = "chosen by the new staff member"
     assert post_form(client, path, {"password": password, "confirm": password}).status_code == 302
     assert client.get(path).status_code == 400  # once only
-    assert login(client, "ops@example.org", password).location == "/staff/"
+    # The password is the first step; a new staff member then sets up two-step verification.
+    assert login(client, "ops@example.org", password).location == "/account/two-step/setup"
 
 
 def test_create_staff_refuses_a_taken_email_and_a_short_password(app):
@@ -92,3 +93,37 @@ def test_bounced_address_shows_a_banner_to_its_owner(client):
     volunteer = VolunteerFactory(email_bounced_at=utcnow())
     login(client, volunteer.email)
     assert "reach you by email" in client.get("/volunteer/").get_data(as_text=True)
+
+
+def test_production_refuses_demo_data_with_its_published_password(config_class):
+    production = create_app(type("NoDemo", (config_class,), {"ALLOW_DEMO_DATA": False}))
+    with production.app_context():
+        result = production.test_cli_runner().invoke(args=["seed", "demo"])
+        assert result.exit_code != 0
+        assert "Demo data is not allowed in production" in result.output
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+    assert ProductionConfig.ALLOW_DEMO_DATA is False
+
+
+def test_log_out_everyone_ends_every_session_and_remembered_login(app):
+    volunteer, member = VolunteerFactory(), CharityUserFactory()
+    clients = {}
+    for user, home in ((volunteer, "/volunteer/"), (member, "/charity/")):
+        clients[home] = app.test_client()
+        post_form(
+            clients[home],
+            "/account/login",
+            {"email": user.email, "password": PASSWORD, "remember": "y"},
+        )
+        assert clients[home].get(home).status_code == 200
+
+    refused = app.test_cli_runner().invoke(args=["users", "log-out-everyone"], input="n\n")
+    assert refused.exit_code != 0
+    assert clients["/volunteer/"].get("/volunteer/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["users", "log-out-everyone", "--yes"])
+
+    assert result.exit_code == 0 and "Logged out 2 accounts everywhere" in result.output
+    for home, client in clients.items():
+        assert client.get(home).location.startswith("/account/login"), home
+        client.delete_cookie("session", domain="localhost")  # a new browser session: remember me
+        assert client.get(home).location.startswith("/account/login"), home

@@ -3,6 +3,8 @@ guessable or built from the user's own details; sign-up never says an address is
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from trustee_match.extensions import db
@@ -32,11 +34,42 @@ def _users() -> int:
 
 @pytest.mark.parametrize(
     "password",
-    ["password12345", "Summer2024!", "qwertyuiop", "iloveyou2024", "letmein2024", "Kx9#mVq2"],
+    [
+        "password12345",
+        "Summer2024!",
+        "qwertyuiop",
+        "iloveyou2024",
+        "letmein2024",
+        "xkcd1234",
+        "monkey12",
+        "Passw0rd!",
+        "TrusteeMatch2026",
+        "charity2026!",
+    ],
 )
 def test_common_or_guessable_passwords_are_refused(client, password):
     page = _signup(client, password).get_data(as_text=True)
     assert GUESSABLE in page
+    assert _users() == 0
+
+
+@pytest.mark.parametrize("password", ["Kx9#mVq2", "tQ8%vn3L"])
+def test_eight_characters_with_no_pattern_in_them_are_enough(client, password):
+    assert _signup(client, password).status_code == 302
+    assert _users() == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "words"),
+    [
+        ("Kx9#mVq", "Use at least 8 characters"),
+        ("aaaaaaaa", GUESSABLE),
+        ("12345678", GUESSABLE),
+        ("abcd1234", GUESSABLE),
+    ],
+)
+def test_shorter_or_patterned_eight_character_passwords_are_refused(client, password, words):
+    assert words in _signup(client, password).get_data(as_text=True)
     assert _users() == 0
 
 
@@ -149,3 +182,16 @@ def test_charity_sign_up_with_a_known_address_makes_no_charity_and_emails_the_ow
     assert response.location == "/account/check-email"
     assert db.session.scalar(db.select(db.func.count()).select_from(Charity)) == 0
     assert [m.kind for m in outbox_for("known@example.org")] == ["account_exists"]
+
+
+def test_password_fields_are_masked_and_welcome_password_managers(client):
+    pages = {
+        "/account/login": {"password": "current-password"},
+        "/account/signup/volunteer": {"password": "new-password", "confirm": "new-password"},
+    }
+    for path, fields in pages.items():
+        page = client.get(path).get_data(as_text=True)
+        assert "onpaste" not in page and "oncopy" not in page
+        for name, autocomplete in fields.items():
+            tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+            assert 'type="password"' in tag and f'autocomplete="{autocomplete}"' in tag, tag

@@ -46,6 +46,16 @@ def test_a_hash_checks_its_own_password_only(app):
     assert not needs_rehash(stored)
 
 
+def test_a_password_is_checked_exactly_as_typed(app):
+    typed = "  Mixed Case passphrase with spaces  "
+    stored = hash_password(typed)
+    assert verify_password(stored, typed)
+    for near in (typed.strip(), typed.lower(), typed.upper(), typed[:-1]):
+        assert not verify_password(stored, near), repr(near)
+    long = "x7 " * 42 + "ab"  # 128 characters: nothing past 72 is cut off, as bcrypt would
+    assert not verify_password(hash_password(long), long[:-1] + "c")
+
+
 @pytest.mark.parametrize("broken", ["$argon2id$v=19$m=8,t=1,p=1$nonsense", "$argon2id$"])
 def test_a_damaged_argon2_hash_refuses_the_password_instead_of_failing(app, broken):
     assert not verify_password(broken, PASSWORD)

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from config import ProductionConfig
 from trustee_match import create_app
 from trustee_match.extensions import db
-from trustee_match.models import RememberToken
+from trustee_match.models import RememberToken, User
 from trustee_match.services.accounts import set_user_active
 
-from .conftest import PASSWORD, logout, post_form
+from .conftest import PASSWORD, logout, post_form, totp_code_for
 from .factories import StaffFactory, VolunteerFactory
 
 REMEMBER = "remember_login"
@@ -26,6 +26,8 @@ def _login(client: FlaskClient, email: str, *, remember: bool = False):
     if remember:
         data["remember"] = "y"
     response = post_form(client, "/account/login", data)
+    if response.location.endswith("/account/two-step"):  # staff: the code from their app
+        response = post_form(client, "/account/two-step", {"code": totp_code_for(email)})
     assert response.status_code == 302
     return response
 
@@ -56,6 +58,33 @@ def test_a_copied_session_cookie_is_dead_after_logout(app, client):
     assert not _logged_in(client)
     assert not _logged_in(thief)
     assert thief.get("/volunteer/").location.startswith("/account/login")
+
+
+def test_a_cookie_from_before_login_does_not_become_the_logged_in_session(app, client):
+    client.get("/account/login")
+    planted = _copy(app, client)  # what someone could have planted in the browser beforehand
+    _login(client, VolunteerFactory().email)
+    assert _logged_in(client)
+    assert not _logged_in(planted)
+
+
+def test_every_logged_in_page_offers_log_out(app):
+    pages = {
+        "volunteer": ["/volunteer/", "/volunteer/profile", "/volunteer/needs", "/account/password"],
+        "staff": ["/staff/", "/staff/users", "/account/two-step/settings"],
+    }
+    for role, paths in pages.items():
+        client = app.test_client()
+        _login(client, (StaffFactory() if role == "staff" else VolunteerFactory()).email)
+        for path in paths:
+            page = client.get(path).get_data(as_text=True)
+            assert 'action="/account/logout"' in page and "Log out" in page, path
+
+
+def test_logging_out_tells_the_browser_to_forget_cached_pages(client):
+    _login(client, VolunteerFactory().email)
+    response = logout(client)
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
 def test_logging_out_ends_the_accounts_other_sessions_too(app, client):
@@ -90,6 +119,19 @@ def test_each_login_gets_its_own_remember_token_and_a_used_one_is_retired(app):
     again = _copy(app, first, REMEMBER)
     assert _logged_in(copy)  # the token rotates on use...
     assert not _logged_in(again)  # ...so the same cookie used twice works once
+
+
+def test_session_and_remember_tokens_are_long_random_values(app):
+    volunteer = VolunteerFactory()
+    client = app.test_client()
+    _login(client, volunteer.email, remember=True)
+    secret = client.get_cookie(REMEMBER).value
+    stored = db.session.scalar(db.select(RememberToken.token_hash))
+    assert len(secret) >= 43 and secret not in stored  # 256 random bits; only a hash kept
+    token = db.session.get(User, volunteer.id).session_token
+    assert len(token) >= 32  # 192 random bits
+    logout(client)
+    assert len({token, db.session.get(User, volunteer.id).session_token}) == 2
 
 
 def test_logout_revokes_the_remember_token(app, client):

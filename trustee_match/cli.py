@@ -36,8 +36,13 @@ def seed_demo_command(
     force: bool, skip_if_seeded: bool, volunteers: int, charities: int, needs: int
 ) -> None:
     """Fill an empty database with believable demo data and print the demo logins."""
+    from flask import current_app
+
     from .seed.demo import is_empty_database, seed_demo
 
+    if not current_app.config["ALLOW_DEMO_DATA"]:
+        # The demo logins share a published password: never on a real site.
+        raise click.ClickException("Demo data is not allowed in production.")
     if not is_empty_database() and not force:
         if skip_if_seeded:
             click.echo("The database already has data; not seeding demo data again.")
@@ -96,6 +101,38 @@ def create_staff_command(email: str, send_link: bool) -> None:
     click.echo(f"Staff account created for {user.email}.")
     if link:
         click.echo(f"Set the password within 3 days, once, at: {link}")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_second_factor_command(email: str) -> None:
+    """Switch off someone's two-step verification (a lost phone) and log them out everywhere.
+    Check it is really them first. Staff set it up again at their next login."""
+    from .services import second_factor
+    from .services.accounts import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    had = user.has_second_factor
+    second_factor.reset(user)
+    click.echo(
+        f"Two-step verification {'reset' if had else 'was not on'} for {user.email}; "
+        "every session of the account has ended."
+    )
+    if user.is_staff:
+        click.echo("They will be asked to set it up again when they next log in.")
+
+
+@users_cli.command("log-out-everyone")
+@click.option("--yes", is_flag=True, help="Do it without asking.")
+def log_out_everyone_command(yes: bool) -> None:
+    """End every session and remembered login of every account (e.g. after a breach)."""
+    from .services.sessions import log_out_everyone
+
+    if not yes:
+        click.confirm("Log every account out on every device?", abort=True)
+    click.echo(f"Logged out {log_out_everyone()} accounts everywhere.")
 
 
 @outbox_cli.command("work")

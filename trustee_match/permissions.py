@@ -88,3 +88,8 @@ def can_view_match_contacts(user: User, match: Match) -> bool:
         return True
     in_match = user.id == match.volunteer_id or is_member_of(user, match.need.charity)
     return in_match and match.state in CONTACT_STATES
+
+
+def can_turn_off_second_factor(user: User) -> bool:
+    """Staff must keep two-step verification; everyone else chooses."""
+    return user.is_authenticated and not user.is_staff

@@ -25,6 +25,7 @@ def is_private(response: Response) -> bool:
         return False
     return (
         "_user_id" in session
+        or "_two_step" in session
         or request.method != "GET"
         or request.blueprint in _PRIVATE_BLUEPRINTS
         or request.endpoint in _LINK_PAGES
@@ -42,5 +43,7 @@ def install(app: Flask) -> None:
         if is_private(response):
             headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response

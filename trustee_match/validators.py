@@ -16,6 +16,9 @@ PASSWORD_MAX = 128
 _STRENGTH_CHARS = 32
 _STRONG_ENOUGH = 3  # zxcvbn's "safely unguessable": about 10^10 guesses or more
 
+# Words about this site a guesser tries first (ASVS 6.1.2): they count as easy to guess.
+CONTEXT_WORDS = ("trusteematch", "trustee", "trustees", "charity", "charities", "volunteer")
+
 # A field without its own Length validator still has a ceiling: nothing we ask for is longer.
 DEFAULT_MAX_LENGTH = 1000
 # Line breaks and tabs belong in multi-line answers; no other control character belongs anywhere
@@ -118,15 +121,22 @@ def password_problem(password: str, personal: list[str]) -> str | None:
         return f"Use at least {PASSWORD_MIN} characters."
     if len(password) > PASSWORD_MAX:
         return f"Use at most {PASSWORD_MAX} characters."
-    result = zxcvbn(password[:_STRENGTH_CHARS], user_inputs=personal, max_length=_STRENGTH_CHARS)
+    own_words = {word.lower() for word in personal}
+    result = zxcvbn(
+        password[:_STRENGTH_CHARS],
+        user_inputs=[*personal, *CONTEXT_WORDS],
+        max_length=_STRENGTH_CHARS,
+    )
     own = sum(
         len(match["token"])
         for match in result["sequence"]
-        if match.get("dictionary_name") == "user_inputs"
+        if match.get("dictionary_name") == "user_inputs" and match["matched_word"] in own_words
     )
     if own * 2 >= min(len(password), _STRENGTH_CHARS):
         return "Don't build your password from your name or email address."
-    if result["score"] < _STRONG_ENOUGH:
+    # zxcvbn puts a string with no pattern in it at 10^n guesses for n characters, and its score
+    # 3 starts just above 10^8: without the second test no 8-character password could pass.
+    if result["score"] < _STRONG_ENOUGH and result["guesses"] < 10**PASSWORD_MIN:
         return "That password is too easy to guess. Try a short phrase of unrelated words instead."
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyotp
 import pytest
 
 from trustee_match.seed import DEMO_PASSWORD
@@ -51,7 +52,20 @@ def log_in(page, base: str, email: str) -> None:
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if page.url.endswith("/account/two-step/setup"):  # the demo staff's first login
+        set_up_two_step(page)
+        page.click("text=I have saved them: continue")
+        page.wait_for_load_state()
     assert "/account/login" not in page.url, f"could not log in as {email}"
+    assert "/account/two-step" not in page.url, f"could not log in as {email}"
+
+
+def set_up_two_step(page) -> None:
+    """What a person does on the setup page: add the key to an app, type its code."""
+    secret = page.inner_text(".secret-key").replace(" ", "")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
 
 
 def axe_violations(page, axe_source: str) -> list[str]:
@@ -152,3 +166,28 @@ def test_staff_propose_a_candidate_by_keyboard_alone(live_server, browser):
     card = page.locator(".candidate", has=page.locator(".candidate-name", has_text=name))
     assert "Already matched with this role: proposed" in card.inner_text()
     context.close()
+
+
+def test_staff_set_up_two_step_at_first_login_with_a_qr_code_drawn_here(
+    live_server, browser, axe_source
+):
+    page = browser.new_page(bypass_csp=True)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(live_server + "/account/login")
+    page.fill("#email", "staff@example.org")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/account/two-step/setup")
+    qr = page.locator("img.qr-code")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
+    assert axe_violations(page, axe_source) == []
+
+    set_up_two_step(page)
+
+    assert len(page.locator(".recovery-codes li").all()) == 10
+    assert axe_violations(page, axe_source) == []
+    page.click("text=I have saved them: continue")
+    assert page.url.endswith("/staff/")
+    assert all(url.startswith(live_server) or url.startswith("data:") for url in requests)

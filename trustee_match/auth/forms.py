@@ -111,3 +111,17 @@ class ChangePasswordForm(_NewPassword, SafeForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )
+
+
+class TwoStepCodeForm(SafeForm):
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=64)],
+        filters=[_strip],
+    )
+
+
+class TurnOffTwoStepForm(SafeForm):
+    password = PasswordField(
+        "Your password", validators=[DataRequired("Enter your password to switch it off.")]
+    )

@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
-from ..services import accounts
+from ..services import accounts, second_factor
 from ..services.accounts import CharitySignup
 from ..services.errors import ServiceError
 from ..services.tokens import TokenProblem, check_token
 from ..validators import personal_words
 from . import limits
+from .blueprint import bp
 from .forms import (
     ChangePasswordForm,
     CharitySignupForm,
@@ -24,9 +25,8 @@ from .forms import (
     ResetPasswordForm,
     VolunteerSignupForm,
 )
-from .session import begin_session, end_session, forget_session
+from .session import begin_pending_login, begin_session, end_session, forget_session
 
-bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
 
@@ -137,6 +137,16 @@ def login() -> str | Response:
             accounts.resend_verification(user)
             flash("Please confirm your email address first: we have sent you a new link.", "info")
             return redirect(url_for("auth.check_email"))
+        elif second_factor.required_for(user):
+            begin_pending_login(
+                user,
+                remember=form.remember.data,
+                next_path=safe_next(request.args.get("next")),
+                account_key=limits.account_key(form.email.data),
+            )
+            log.info("password right, code asked: user %s", user.id)
+            step = "verify" if user.has_second_factor else "setup"
+            return redirect(url_for(f"auth.two_step_{step}"))
         else:
             begin_session(user, remember=form.remember.data)
             log.info("login: user %s", user.id)
@@ -148,7 +158,10 @@ def login() -> str | Response:
 def logout() -> Response:
     end_session()
     flash("You have logged out.", "info")
-    return redirect(url_for("public.home"))
+    response = redirect(url_for("public.home"))
+    # A shared computer's next user must not find this person's pages in the browser's cache.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker_change import ChangeKind, RankerChange
 from .ranker_run import ACTIVE_RUN_STATES, RankerRun, RunState
 from .ranker_weights import RankerWeights, WeightsStatus
+from .recovery_code import RecoveryCode
 from .remember import RememberToken
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
@@ -53,6 +54,7 @@ __all__ = [
     "RankerChange",
     "RankerRun",
     "RankerWeights",
+    "RecoveryCode",
     "RejectReason",
     "RememberToken",
     "Reply",

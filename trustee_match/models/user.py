@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -44,6 +44,13 @@ class User(UserMixin, db.Model):
     # Flask-Login keeps this in the session instead of the id; changing it ends every session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-step verification (TOTP). The secret is encrypted with a key from the config
+    # (services/second_factor.py); it is set at the start of setup and counts only once
+    # `second_factor_enabled_at` is set, after the user confirmed a code from their app.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    second_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last TOTP time step accepted: a code is refused if its step is not later (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger())
 
     volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -64,6 +71,10 @@ class User(UserMixin, db.Model):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.second_factor_enabled_at is not None
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)

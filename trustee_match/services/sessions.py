@@ -93,3 +93,14 @@ def log_out_everywhere(user: User) -> None:
     user.session_token = new_session_token()
     db.session.execute(delete(RememberToken).where(RememberToken.user_id == user.id))
     db.session.commit()
+
+
+def log_out_everyone() -> int:
+    """End every session and remembered login of every account (after a suspected breach).
+    Returns how many accounts were logged out."""
+    users = list(db.session.scalars(select(User)))
+    for user in users:
+        user.session_token = new_session_token()
+    db.session.execute(delete(RememberToken))
+    db.session.commit()
+    return len(users)
