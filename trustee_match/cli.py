@@ -103,28 +103,16 @@ def create_staff_command(email: str, send_link: bool) -> None:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 def outbox_work(once: bool, interval: float) -> None:
     """Deliver queued emails until stopped (run several on PostgreSQL for more throughput)."""
-    import time
-
     from flask import current_app
 
-    from .email.worker import DeliveryCounts, backend_for, deliver_due
+    from .email.worker import OutboxWorker, backend_for
 
-    backend = backend_for(current_app)
-    total = DeliveryCounts()
-    while True:
-        counts = deliver_due(backend)
-        total.sent += counts.sent
-        total.retrying += counts.retrying
-        total.failed += counts.failed
-        if counts.claimed:
-            continue  # more may be due: poll again at once
-        if once:
-            click.echo(
-                f"Delivered {total.sent} emails via {backend.name}; "
-                f"{total.retrying} to retry later, {total.failed} failed."
-            )
-            return
-        time.sleep(interval)
+    worker = OutboxWorker(current_app, backend_for(current_app))
+    total = worker.run(once=once, interval=interval)
+    click.echo(
+        f"Delivered {total.sent} emails via {worker.backend.name}; "
+        f"{total.retrying} to retry later, {total.failed} failed."
+    )
 
 
 @matches_cli.command("tick")
