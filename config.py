@@ -91,6 +91,10 @@ class Config:
     OUTBOX_RECONNECT_MAX_SECONDS = float(os.environ.get("OUTBOX_RECONNECT_MAX_SECONDS", 30))
     SENDGRID_TIMEOUT_SECONDS = _int("SENDGRID_TIMEOUT_SECONDS", 10)
 
+    # Declined and expired matches lose the volunteer's identity after this long (flask privacy
+    # purge, from cron); the privacy notice quotes it.
+    PRIVACY_RETENTION_DAYS = _int("PRIVACY_RETENTION_DAYS", 365)
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -88,3 +88,19 @@ def can_view_match_contacts(user: User, match: Match) -> bool:
         return True
     in_match = user.id == match.volunteer_id or is_member_of(user, match.need.charity)
     return in_match and match.state in CONTACT_STATES
+
+
+def can_export_data(actor: User, user: User) -> bool:
+    """People download their own data; staff do it for anyone who asks them to."""
+    return actor.is_authenticated and (actor.id == user.id or actor.is_staff)
+
+
+def can_delete_account(actor: User, user: User) -> bool:
+    """Volunteers and charity members delete their own account; staff delete one on request.
+
+    Staff accounts are not deleted here (not even their own): `flask users` manages them, so
+    the team can never lock itself out from a web page.
+    """
+    if not actor.is_authenticated or user.is_staff:
+        return False
+    return actor.id == user.id or actor.is_staff

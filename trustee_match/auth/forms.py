@@ -111,3 +111,11 @@ class ChangePasswordForm(_NewPassword, SafeForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )
+
+
+class DeleteAccountForm(SafeForm):
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password.")])
+    confirm = BooleanField(
+        "I understand that this deletes my account and cannot be undone",
+        validators=[DataRequired("Tick the box to confirm that you want to delete your account.")],
+    )

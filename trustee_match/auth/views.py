@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
@@ -16,6 +16,7 @@ from ..services.errors import ServiceError
 from ..services.tokens import TokenProblem, check_token
 from ..validators import personal_words
 from . import limits
+from .blueprint import bp
 from .forms import (
     ChangePasswordForm,
     CharitySignupForm,
@@ -26,7 +27,6 @@ from .forms import (
 )
 from .session import begin_session, end_session, forget_session
 
-bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
 
@@ -200,3 +200,6 @@ def change_password() -> str | Response:
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form)
+
+
+from . import privacy_views  # noqa: E402, F401 - adds the "your data" routes to `bp`
