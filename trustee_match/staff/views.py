@@ -112,6 +112,8 @@ def users() -> str:
             selectinload(User.volunteer_profile),
             selectinload(User.memberships).joinedload(CharityMember.charity),
         )
+        # A purged match's stand-in is no one: not an account to look after.
+        .where(User.email.not_like(f"%@{privacy.ANONYMISED_DOMAIN}"))
         .order_by(User.created_at.desc(), User.id.desc())
     )
     term = (form.q.data or "").strip().lower()
