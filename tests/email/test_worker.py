@@ -445,3 +445,38 @@ def test_flask_outbox_work_once_gives_up_when_the_database_stays_away(app):
         worker.run(once=True)
     outage["n"] = 0  # the database is back (for the test's own clean-up)
     assert worker.reconnects == 5
+
+
+def test_with_the_webhook_a_timed_out_send_waits_for_sendgrids_word_instead_of_resending(
+    app, relay
+):
+    from trustee_match.services.email_events import record_events
+
+    use_sendgrid(app, relay.url, SENDGRID_TIMEOUT_SECONDS=1.5)
+    _with_webhook(app, resend_after=60)
+    relay.client_timeout, relay.stall_seconds = 1.5, 3.0
+    relay.plan = lambda _id: ACCEPT_THEN_TIMEOUT
+    [outbox_id] = _queue()
+
+    deliver_due(backend_for(app))
+    row = _row(outbox_id)
+    assert (row.status, row.provider_calls) == (OutboxStatus.UNCONFIRMED, 1)
+    assert "no answer within 1.5s" in row.last_error
+    record_events(
+        [
+            {
+                "sg_event_id": "ev-3",
+                "event": "processed",
+                "outbox_id": str(outbox_id),
+                "timestamp": int(time.time()),
+            }
+        ]
+    )
+    _row(outbox_id).next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    deliver_due(backend_for(app))
+
+    relay.wait_until_idle()
+    row = _row(outbox_id)
+    assert (row.status, row.provider_calls) == (OutboxStatus.SENT, 1)
+    assert relay.tally.accepted[outbox_id] == 1, "sent once, not twice"

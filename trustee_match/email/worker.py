@@ -15,6 +15,10 @@ Crashes and lost connections (issue 10, item 7):
   exponential backoff with jitter), reconnects and goes on. What SendGrid answered for a claim
   whose result could not be written is kept in memory (`unrecorded`) and written first after
   reconnecting, so that email is neither lost nor sent again.
+- SendGrid does not answer in time (it may have accepted the email): with the webhook set up
+  the row becomes `unconfirmed` at once, as below, instead of being retried blind. Without the
+  webhook it is retried after the usual backoff, and `provider_calls` > 1 shows the possible
+  duplicate (staff see it on the Emails page).
 - The worker process dies between its claim and recording SendGrid's answer: the row stays in
   `sending` until its lease lapses, then the next worker marks it `unconfirmed`, never re-sends
   it blindly. SendGrid carries our `outbox_id` (a custom arg) on every webhook event, and any
@@ -23,12 +27,13 @@ Crashes and lost connections (issue 10, item 7):
   OUTBOX_UNCONFIRMED_RESEND_SECONDS is sent again, when the webhook is configured; without the
   webhook nothing could confirm it, so it waits on the staff Emails page.
 
-The window that remains: a duplicate, when the worker died after SendGrid accepted the email
-*and* no event about it reached us within OUTBOX_UNCONFIRMED_RESEND_SECONDS (default an hour;
-SendGrid sends `processed` within seconds, and retries an unreachable webhook for 24 hours, so
-this takes our webhook being down for that hour as well). mail/send has no idempotency key and
-the Activity API that could be asked is a paid add-on, so nothing narrows it further. No email
-is lost: every row ends sent, failed (shown to staff) or unconfirmed (shown to staff).
+The window that remains: a duplicate, when the worker died (or timed out) after SendGrid
+accepted the email *and* no event about it reached us within OUTBOX_UNCONFIRMED_RESEND_SECONDS
+(default an hour; SendGrid sends `processed` within seconds, and retries an unreachable
+webhook for 24 hours, so this takes our webhook being down for that hour as well). mail/send
+has no idempotency key and the Activity API that could be asked is a paid add-on, so nothing
+narrows it further. No email is lost: every row ends sent, failed or unconfirmed (the last two
+shown to staff).
 """
 
 from __future__ import annotations
@@ -145,6 +150,8 @@ def _attempt(backend: EmailBackend, claim: Claim, policy: RetryPolicy) -> Outcom
     try:
         result = backend.send(claim.email)
     except DeliveryError as error:
+        if error.maybe_accepted and policy.unconfirmed_resend is not None:
+            return _unconfirmed(claim, policy, error.detail)
         return _failure(claim, policy, error.detail, error.retryable, error.retry_after)
     except Exception as error:  # a bug or an odd library error: retry, then park; never lose
         log.exception("outbox %s: unexpected error from %s", outbox_id, backend.name)
@@ -157,6 +164,19 @@ def _attempt(backend: EmailBackend, claim: Claim, policy: RetryPolicy) -> Outcom
             "provider_message_id": result.provider_message_id,
             "sent_at": utcnow(),
             "last_error": None,
+        },
+    )
+
+
+def _unconfirmed(claim: Claim, policy: RetryPolicy, detail: str) -> Outcome:
+    """No answer: SendGrid may have taken it. Wait for its webhook before sending it again."""
+    return Outcome(
+        claim,
+        "retrying",
+        {
+            "status": OutboxStatus.UNCONFIRMED,
+            "next_attempt_at": utcnow() + timedelta(seconds=policy.unconfirmed_resend or 0),
+            "last_error": detail,
         },
     )
 
