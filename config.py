@@ -90,7 +90,17 @@ class Config:
     OUTCOME_QUESTION_AFTER_DAYS = _int("OUTCOME_QUESTION_AFTER_DAYS", 42)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 120)
+    # An email whose worker died mid-send is sent again only after this long without any event
+    # about it from SendGrid's webhook (0: never, staff decide). Needs the webhook configured.
+    OUTBOX_UNCONFIRMED_RESEND_SECONDS = _int("OUTBOX_UNCONFIRMED_RESEND_SECONDS", 3600)
+    # The worker's waits before reconnecting to a lost database: doubling, capped.
+    OUTBOX_RECONNECT_BASE_SECONDS = float(os.environ.get("OUTBOX_RECONNECT_BASE_SECONDS", 0.5))
+    OUTBOX_RECONNECT_MAX_SECONDS = float(os.environ.get("OUTBOX_RECONNECT_MAX_SECONDS", 30))
     SENDGRID_TIMEOUT_SECONDS = _int("SENDGRID_TIMEOUT_SECONDS", 10)
+
+    # Declined and expired matches lose the volunteer's identity after this long (flask privacy
+    # purge, from cron); the privacy notice quotes it.
+    PRIVACY_RETENTION_DAYS = _int("PRIVACY_RETENTION_DAYS", 365)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

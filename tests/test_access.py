@@ -53,6 +53,7 @@ def world(app):
         "pending": pending,
         "open_need": open_need,
         "draft": draft,
+        "spare": VolunteerFactory(email="spare@example.org"),
     }
 
 
@@ -74,6 +75,12 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
     return [
         ("GET", "/", everyone),
         ("GET", "/healthz", everyone),
+        ("GET", "/privacy", everyone),
+        ("GET", "/account/data", {**everyone, "anonymous": LOGIN}),
+        ("GET", "/account/data/download", {**everyone, "anonymous": LOGIN}),
+        # Staff accounts are not deleted from a web page: staff are sent back.
+        ("GET", "/account/delete", {**everyone, "anonymous": LOGIN, "staff": DONE}),
+        ("POST", "/account/delete", {**everyone, "anonymous": LOGIN, "staff": DONE}),
         ("GET", "/static/css/site.css", everyone),
         ("GET", "/account/signup", everyone),
         ("GET", "/account/signup/volunteer", everyone),
@@ -129,6 +136,7 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("POST", f"/staff/charities/{c}/reject", only("staff", DONE)),
         ("GET", "/staff/users", only("staff")),
         ("POST", f"/staff/users/{v}/active", only("staff", DONE)),
+        ("POST", f"/staff/users/{v}/export", only("staff")),
         ("GET", "/staff/matches", only("staff")),
         ("GET", "/staff/matches/new", only("staff")),
         ("GET", f"/staff/needs/{n}/candidates", only("staff")),
@@ -156,6 +164,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         # The local mailbox exists only where DEV_MAILBOX is on (development and tests); see
         # test_local_mailbox_is_absent_outside_development.
         ("GET", "/dev/mailbox", everyone),
+        # Last: it deletes an account (one nobody else here uses).
+        ("POST", f"/staff/users/{w['spare'].id}/delete", only("staff", DONE)),
     ]
 
 
@@ -219,6 +229,8 @@ def test_no_page_shows_a_volunteer_email_or_another_charity_draft(app, world):
             login(client, world["people"][actor].email)
         for path in pages:
             html = client.get(path).get_data(as_text=True)
+            if actor == "volunteer" and path == "/account/data/download":
+                continue  # their own data, email included
             assert "vol.secret@example.org" not in html, f"{actor} sees the email on {path}"
             if actor != "member":
                 assert "Secret draft role" not in html, f"{actor} sees the draft on {path}"

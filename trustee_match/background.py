@@ -27,10 +27,11 @@ def start_dev_background(app: Flask, interval: float = 2.0) -> threading.Thread:
 
     def loop() -> None:
         last_tick = 0.0
+        unrecorded: list = []  # results a lost database connection kept from being written
         while True:
             try:
                 with app.app_context():
-                    deliver_due(backend_for(app))
+                    deliver_due(backend_for(app), unrecorded=unrecorded)
                     if time.monotonic() - last_tick >= SCHEDULE_EVERY_SECONDS:
                         run_schedule()
                         last_tick = time.monotonic()

@@ -12,6 +12,7 @@ seed_cli = AppGroup("seed", help="Fill the database with demo data.")
 taxonomy_cli = AppGroup("taxonomy", help="The skills and causes vocabularies.")
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
+privacy_cli = AppGroup("privacy", help="Keep personal data no longer than we said.")
 matches_cli = AppGroup("matches", help="Time-driven steps of matches, and the ranker.")
 
 
@@ -140,28 +141,28 @@ def log_out_everyone_command(yes: bool) -> None:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 def outbox_work(once: bool, interval: float) -> None:
     """Deliver queued emails until stopped (run several on PostgreSQL for more throughput)."""
-    import time
-
     from flask import current_app
 
-    from .email.worker import DeliveryCounts, backend_for, deliver_due
+    from .email.worker import OutboxWorker, backend_for
 
-    backend = backend_for(current_app)
-    total = DeliveryCounts()
-    while True:
-        counts = deliver_due(backend)
-        total.sent += counts.sent
-        total.retrying += counts.retrying
-        total.failed += counts.failed
-        if counts.claimed:
-            continue  # more may be due: poll again at once
-        if once:
-            click.echo(
-                f"Delivered {total.sent} emails via {backend.name}; "
-                f"{total.retrying} to retry later, {total.failed} failed."
-            )
-            return
-        time.sleep(interval)
+    worker = OutboxWorker(current_app, backend_for(current_app))
+    total = worker.run(once=once, interval=interval)
+    click.echo(
+        f"Delivered {total.sent} emails via {worker.backend.name}; "
+        f"{total.retrying} to retry later, {total.failed} failed."
+    )
+
+
+@privacy_cli.command("purge")
+def privacy_purge() -> None:
+    """Anonymise declined and expired matches older than PRIVACY_RETENTION_DAYS (from cron)."""
+    from .services.privacy import purge_closed_matches
+
+    result = purge_closed_matches()
+    click.echo(
+        f"Anonymised {result.anonymised} declined or expired matches "
+        f"older than {result.cutoff_days} days."
+    )
 
 
 @matches_cli.command("tick")
@@ -347,7 +348,7 @@ def matches_learn(staff_email: str) -> None:
 
 
 def install(app: Flask) -> None:
-    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli):
+    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli, privacy_cli):
         app.cli.add_command(group)
 
     @app.shell_context_processor

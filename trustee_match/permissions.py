@@ -93,3 +93,17 @@ def can_view_match_contacts(user: User, match: Match) -> bool:
 def can_turn_off_second_factor(user: User) -> bool:
     """Staff must keep two-step verification; everyone else chooses."""
     return user.is_authenticated and not user.is_staff
+def can_export_data(actor: User, user: User) -> bool:
+    """People download their own data; staff do it for anyone who asks them to."""
+    return actor.is_authenticated and (actor.id == user.id or actor.is_staff)
+
+
+def can_delete_account(actor: User, user: User) -> bool:
+    """Volunteers and charity members delete their own account; staff delete one on request.
+
+    Staff accounts are not deleted here (not even their own): `flask users` manages them, so
+    the team can never lock itself out from a web page.
+    """
+    if not actor.is_authenticated or user.is_staff:
+        return False
+    return actor.id == user.id or actor.is_staff

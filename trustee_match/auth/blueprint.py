@@ -1,4 +1,5 @@
-"""The accounts blueprint. views.py and two_step_views.py add their routes to it on import."""
+"""The accounts blueprint. views.py, two_step_views.py and privacy_views.py add their routes
+to it on import."""
 
 from __future__ import annotations
 

@@ -125,3 +125,11 @@ class TurnOffTwoStepForm(SafeForm):
     password = PasswordField(
         "Your password", validators=[DataRequired("Enter your password to switch it off.")]
     )
+
+
+class DeleteAccountForm(SafeForm):
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password.")])
+    confirm = BooleanField(
+        "I understand that this deletes my account and cannot be undone",
+        validators=[DataRequired("Tick the box to confirm that you want to delete your account.")],
+    )

@@ -213,3 +213,6 @@ def change_password() -> str | Response:
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form)
+
+
+from . import privacy_views  # noqa: E402, F401 - adds the "your data" routes to `bp`

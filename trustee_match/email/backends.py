@@ -50,7 +50,8 @@ class DeliveryError(Exception):
 
     `retryable` says whether trying again later can help (rate limits, outages, timeouts) or not
     (a rejected request: sending it again gets the same answer). `retry_after` is the provider's
-    own hint, in seconds from now, when it gave one.
+    own hint, in seconds from now, when it gave one. `maybe_accepted`: no answer came, so the
+    provider may have taken it (a timeout after the request was sent).
     """
 
     def __init__(
@@ -60,10 +61,12 @@ class DeliveryError(Exception):
         retryable: bool,
         status_code: int | None = None,
         retry_after: float | None = None,
+        maybe_accepted: bool = False,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.retryable = retryable
+        self.maybe_accepted = maybe_accepted
         self.status_code = status_code
         self.retry_after = retry_after
 

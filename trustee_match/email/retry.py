@@ -28,6 +28,9 @@ class RetryPolicy:
     backoff_base: float = 60.0  # seconds; the ceiling after attempt n is base * 2**(n-1)
     backoff_max: float = 3600.0
     lease: float = 120.0  # how long a claim lasts; must outlive one provider call
+    # How long an unconfirmed email (its worker stopped mid-attempt) waits for a SendGrid event
+    # before it is sent again; None: never by itself, staff decide.
+    unconfirmed_resend: float | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> RetryPolicy:
@@ -37,6 +40,7 @@ class RetryPolicy:
             backoff_base=float(config.get("OUTBOX_BACKOFF_BASE_SECONDS", cls.backoff_base)),
             backoff_max=float(config.get("OUTBOX_BACKOFF_MAX_SECONDS", cls.backoff_max)),
             lease=float(config.get("OUTBOX_LEASE_SECONDS", cls.lease)),
+            unconfirmed_resend=_unconfirmed_resend(config),
         )
 
     def delay(self, attempts: int, retry_after: float | None = None) -> timedelta:
@@ -50,3 +54,11 @@ class RetryPolicy:
         ceiling = min(self.backoff_max, self.backoff_base * 2 ** max(attempts - 1, 0))
         wait = (retry_after or 0.0) + _rng.uniform(0, ceiling)
         return timedelta(seconds=min(wait, self.backoff_max))
+
+
+def _unconfirmed_resend(config: Mapping[str, Any]) -> float | None:
+    """Only SendGrid's webhook can say an unconfirmed email went out: without it, never resend."""
+    seconds = float(config.get("OUTBOX_UNCONFIRMED_RESEND_SECONDS") or 0)
+    if seconds <= 0 or not config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"):
+        return None
+    return seconds

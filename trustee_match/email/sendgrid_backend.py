@@ -100,6 +100,7 @@ class SendGridBackend:
             raise DeliveryError(
                 f"no answer within {self.timeout:g}s (SendGrid may have accepted it)",
                 retryable=True,
+                maybe_accepted=True,
             ) from error
         except (OSError, http.client.HTTPException) as error:
             # URLError (refused, DNS, connect timeout), resets and truncated answers: all

@@ -140,13 +140,31 @@ def withdraw_match(actor: User, match: Match, note: str = "") -> None:
         raise NotAllowed("Only staff or the people in this match can withdraw it.")
     if not match.can_be_withdrawn:
         raise InvalidTransition(f"This match is already {state_label(match.state)}.")
+    _withdraw(actor, match, side, note)
+    db.session.commit()
+
+
+def withdraw_open_matches_of_volunteer(actor: User, volunteer: User, note: str) -> int:
+    """A volunteer leaving withdraws their open matches; the charities are told (the caller
+    commits). Returns how many."""
+    matches = db.session.scalars(
+        select(Match)
+        .where(Match.volunteer_id == volunteer.id, Match.state.in_(OPEN_STATES))
+        .order_by(Match.id)
+    ).all()
+    for match in matches:
+        _withdraw(actor, match, VOLUNTEER, note)  # the leaving volunteer is not emailed
+    return len(matches)
+
+
+def _withdraw(actor: User, match: Match, side: str | None, note: str) -> None:
+    """Withdraw one match and tell whoever already knew of it, except the side acting."""
     told_sides = {VOLUNTEER, CHARITY} - {side} if match.state != S.PROPOSED else set()
     move(match, S.WITHDRAWN, actor, note=note.strip() or None)
     _retire_links(match)
     emails.send_withdrawn(match, told_sides)
     if actor.is_staff:
         record_audit(actor, "match_withdrawn", "match", match.id)
-    db.session.commit()
 
 
 def withdraw_open_matches_of(actor: User, need: Need) -> None:

@@ -18,6 +18,10 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # A worker stopped (or lost the database) after claiming it and before recording what
+    # SendGrid said: it may or may not have gone. Resolved by SendGrid's webhook, a timed
+    # resend, or staff; never sent again blindly.
+    UNCONFIRMED = "unconfirmed"
 
 
 class OutboxMessage(db.Model):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import EmailEvent, OutboxMessage, User, normalise_email
+from ..models import EmailEvent, OutboxMessage, OutboxStatus, User, normalise_email
 from ..models.base import utcnow
 
 # The events about delivery; opens, clicks and unsubscribes are not tracked (tracking is off).
@@ -155,6 +155,14 @@ def _update_delivery_status(message: OutboxMessage, event: DeliveryEvent) -> Non
             return
     message.delivery_status = event.event
     message.delivery_status_at = at
+    if message.status == OutboxStatus.UNCONFIRMED:
+        # Any event at all means SendGrid took it: the worker that sent it died before it could
+        # record that, and this is how we learn it without sending it again.
+        message.status = OutboxStatus.SENT
+        message.sent_at = at
+        message.last_error = None
+        if message.provider_message_id is None and event.sg_message_id:
+            message.provider_message_id = event.sg_message_id.split(".", 1)[0][:128]
 
 
 def _flag_address(email: str, at: datetime) -> None:

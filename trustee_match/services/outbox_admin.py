@@ -32,18 +32,25 @@ def messages_with_status(status: OutboxStatus, limit: int = 200) -> list[OutboxM
 
 
 def requeue_email(actor: User, message: OutboxMessage) -> None:
-    """Put a failed email back in the queue with fresh attempts (e.g. after fixing an address)."""
+    """Put a failed or unconfirmed email back in the queue with fresh attempts.
+
+    E.g. after fixing an address, or when SendGrid's activity feed shows an unconfirmed email
+    never went out.
+    """
     if not actor.is_staff:
         raise NotAllowed("Only staff can resend emails.")
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.FAILED)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status.in_([OutboxStatus.FAILED, OutboxStatus.UNCONFIRMED]),
+        )
         .values(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), claimed_until=None
         )
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise InvalidTransition("Only an email that failed can be sent again.")
+        raise InvalidTransition("Only an email that failed or was not confirmed can be sent again.")
     record_audit(actor, "email_requeued", "outbox", message.id)
     db.session.commit()

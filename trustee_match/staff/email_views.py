@@ -17,13 +17,13 @@ from .forms import ConfirmForm
 @bp.route("/emails")
 def emails() -> str:
     status = request.args.get("status", "failed")
-    if status not in ("failed", "pending", "sent"):
+    if status not in ("failed", "unconfirmed", "pending", "sent"):
         abort(404)
     return render_template(
         "staff/emails.html",
         emails=messages_with_status(OutboxStatus(status)),
         tab=status,
-        offer_resend=status == OutboxStatus.FAILED,
+        offer_resend=status in (OutboxStatus.FAILED, OutboxStatus.UNCONFIRMED),
         form=ConfirmForm(),
         may_have_been_sent=may_have_been_sent,
     )

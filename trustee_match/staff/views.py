@@ -8,9 +8,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from ..downloads import json_download
 from ..extensions import db
 from ..models import Charity, CharityMember, CharityStatus, Need, NeedStatus, Role, User
 from ..models.volunteer import VolunteerProfile
+from ..permissions import can_delete_account
+from ..services import privacy
 from ..services.accounts import set_user_active
 from ..services.charities import reject_charity, verify_charity
 from ..services.errors import ServiceError
@@ -109,6 +112,8 @@ def users() -> str:
             selectinload(User.volunteer_profile),
             selectinload(User.memberships).joinedload(CharityMember.charity),
         )
+        # A purged match's stand-in is no one: not an account to look after.
+        .where(User.email.not_like(f"%@{privacy.ANONYMISED_DOMAIN}"))
         .order_by(User.created_at.desc(), User.id.desc())
     )
     term = (form.q.data or "").strip().lower()
@@ -128,8 +133,38 @@ def users() -> str:
     page = request.args.get("page", 1, type=int)
     results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template(
-        "staff/users.html", form=form, results=results, toggle_form=ConfirmForm()
+        "staff/users.html",
+        form=form,
+        results=results,
+        toggle_form=ConfirmForm(),
+        deletable={u.id for u in results.items if can_delete_account(current_user, u)},
     )
+
+
+@bp.route("/users/<int:user_id>/export", methods=["POST"])
+def export_user(user_id: int) -> Response:
+    """A person's data, downloaded by staff on their request (audit-logged)."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    data = privacy.export_user_data(current_user, user)
+    return json_download(data, f"trusteematch-user-{user.id}.json")
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["POST"])
+def delete_user(user_id: int) -> Response:
+    """Delete an account on the person's request (audit-logged)."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    email = user.email
+    try:
+        privacy.delete_account(current_user, user)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"The account of {email} is deleted.", "success")
+    return redirect(url_for("staff.users", q=request.args.get("q", "")))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
