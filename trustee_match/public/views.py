@@ -10,8 +10,3 @@ bp = Blueprint("public", __name__)
 @bp.route("/")
 def home() -> str:
     return render_template("public/home.html")
-
-
-@bp.route("/healthz")
-def healthz() -> tuple[dict, int]:
-    return {"status": "ok"}, 200
