@@ -150,19 +150,19 @@ def matches_tick() -> None:
 @click.option("--once", is_flag=True, help="Do the queued ranker runs, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 def matches_work(once: bool, interval: float) -> None:
-    """Do queued ranker runs ("Ask the ranker", and the tick's runs for new needs) until
-    stopped. Safe to run on several machines: one run at a time, and a run whose worker
-    stopped is taken over when its lease lapses (RANKER_RUN_LEASE_SECONDS)."""
+    """Do queued ranker runs ("Ask the ranker", the tick's runs for new needs, "Learn from
+    decisions") until stopped. Safe to run on several machines: one run of a kind at a time,
+    and a run whose worker stopped is taken over when its lease lapses
+    (RANKER_RUN_LEASE_SECONDS)."""
     import time
 
     from .ranking.run_worker import work_on_next_run
-    from .ranking.runs import run_report
+    from .ranking.runs import run_summary
 
     while True:
         run = work_on_next_run(progress=click.echo)
         if run is not None:
-            report = run_report(run)
-            outcome = report.summary() if report is not None else run.error
+            outcome = run_summary(run)
             click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
             continue  # another may be queued: look again at once
         if once:
