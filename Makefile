@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install test-tools db lint format clean bench-ranker
+.PHONY: run test install test-tools db lint format clean bench-ranker bench-web
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,11 @@ format: install
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache
+
+## The whole site under load on the local PostgreSQL (BENCH_DATABASE_URL, default trustee_bench;
+## the 20k data seeded on first run): gunicorn on 127.0.0.1:5113 in production mode, its workers,
+## locust headless (USERS, DURATION). It loads both cores for a minute. Last line: JSON.
+USERS ?= 50
+DURATION ?= 60
+bench-web: install
+	$(BIN)/python tools/bench_web.py --users $(USERS) --seconds $(DURATION)

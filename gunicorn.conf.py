@@ -39,3 +39,53 @@ logger_class = "trustee_match.logs.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# The ranker index (every volunteer and open role, tens of seconds to build at 20,000) is built
+# once, in the master, before the workers fork: each worker starts with it in shared memory and
+# only applies the change log from there, instead of each building its own on its first page.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+# A worker forked from an index older than this rebuilds its own in the background (serving
+# the inherited one, synced, meanwhile): the change log keeps a day (ranking/changes.py).
+_REBUILD_AFTER_SECONDS = _int("RANKER_INHERITED_INDEX_MAX_AGE", 6 * 3600)
+
+
+def _flask_app(server):  # type: ignore[no-untyped-def]
+    app = server.app.wsgi()
+    return app if hasattr(app, "app_context") else None
+
+
+def when_ready(server):  # type: ignore[no-untyped-def]
+    app = _flask_app(server) if preload_app else None
+    if app is None:
+        return
+    from trustee_match.extensions import db
+    from trustee_match.ranking.live_index import live_index
+
+    with app.app_context():
+        try:
+            live_index().get()
+            server.log.info("ranker index built in the master; workers share it")
+        except Exception:  # the workers build their own on first use, as without preloading
+            server.log.exception("could not build the ranker index before forking")
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection may be shared by the forked workers
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    app = _flask_app(server) if preload_app else None
+    if app is None:
+        return
+    from trustee_match.extensions import db
+    from trustee_match.ranking.live_index import live_index
+
+    with app.app_context():
+        db.engine.dispose(close=False)  # connections opened in the master stay the master's
+        holder = live_index()
+        status = holder.status()
+        if status.built_at is not None:
+            holder.mark_stale()  # apply the change log at the first page
+            from trustee_match.models.base import utcnow
+
+            if (utcnow() - status.built_at).total_seconds() > _REBUILD_AFTER_SECONDS:
+                holder.rebuild_in_background()

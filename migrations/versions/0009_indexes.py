@@ -26,6 +26,8 @@ INDEXES = [
     ('matches', 'ix_matches_state_created_at', ['state', 'created_at']),
     ('matches', 'ix_matches_state_updated_at', ['state', 'updated_at']),
     ('matches', 'ix_matches_source_created_at', ['source', 'created_at']),
+    ('users', 'ix_users_created_at', ['created_at', 'id']),
+    ('charities', 'ix_charities_status_created_at', ['status', 'created_at']),
 ]
 
 
