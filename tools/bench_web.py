@@ -152,6 +152,15 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children(pid: int) -> list[int]:
     try:
         found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -266,6 +275,8 @@ def main() -> None:
             f"({len(_children(web_pid))} web processes)..."
         )
         prefix = str(work / "locust")
+        workers = _children(web_pid)
+        cpu_before = sum(_cpu_seconds(pid) for pid in workers)
         subprocess.run(
             [
                 str(BIN / "locust"),
@@ -297,6 +308,9 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         rss = [_rss_mb(pid) for pid in _children(web_pid)]
+        web_cpu = round(sum(_cpu_seconds(pid) for pid in workers) - cpu_before, 1)
+        # The machine's load: on a shared machine, other work queues with ours.
+        load = Path("/proc/loadavg").read_text().split()[:3]
     finally:
         _stop(started)
         for handle in logs.values():
@@ -319,7 +333,9 @@ def main() -> None:
     _say(
         f"\nTotal: {total.get('requests', 0)} requests, {total.get('rps', 0):.1f} requests/s, "
         f"{total.get('errors', 0)} errors; p50 {total.get('p50', 0):.0f} ms, "
-        f"p95 {total.get('p95', 0):.0f} ms. Web processes' memory: {rss} MB. Logs: {work}"
+        f"p95 {total.get('p95', 0):.0f} ms. Web processes' memory: {rss} MB; their CPU: "
+        f"{web_cpu} s in {args.seconds} s on {os.cpu_count()} cores; machine load average "
+        f"{' '.join(load)}. Logs: {work}"
     )
     print(
         json.dumps(
@@ -333,6 +349,8 @@ def main() -> None:
                 "p99_ms": {name: row["p99"] for name, row in sorted(pages.items())},
                 "queries": {name: q["median"] for name, q in sorted(queries.items())},
                 "rss_mb": rss,
+                "web_cpu_s": web_cpu,
+                "load_avg": [float(x) for x in load],
             }
         )
     )

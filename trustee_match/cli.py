@@ -154,21 +154,32 @@ def matches_work(once: bool, interval: float) -> None:
     decisions") until stopped. Safe to run on several machines: one run of a kind at a time,
     and a run whose worker stopped is taken over when its lease lapses
     (RANKER_RUN_LEASE_SECONDS)."""
+    import signal
     import time
 
     from .ranking.run_worker import work_on_next_run
     from .ranking.runs import run_summary
 
-    while True:
-        run = work_on_next_run(progress=click.echo)
-        if run is not None:
-            outcome = run_summary(run)
-            click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
-            continue  # another may be queued: look again at once
-        if once:
-            click.echo("No ranker run is waiting.")
-            return
-        time.sleep(interval)
+    # A deploy or a supervisor stops workers with SIGTERM: treat it as Ctrl-C, so the run in
+    # hand goes back in the queue at once (run_worker.py) instead of waiting out its lease.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while True:
+            run = work_on_next_run(progress=click.echo)
+            if run is not None:
+                outcome = run_summary(run)
+                click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
+                continue  # another may be queued: look again at once
+            if once:
+                click.echo("No ranker run is waiting.")
+                return
+            time.sleep(interval)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @matches_cli.command("audit")
