@@ -117,7 +117,7 @@ def _gunicorn_log(tmp_path, **extra_env: str) -> str:
         )
     try:
         port = None
-        for _ in range(100):
+        for _ in range(600):  # gunicorn loads the app (preload_app) before it listens
             found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log_path.read_text())
             if found:
                 port = found.group(1)
@@ -130,7 +130,7 @@ def _gunicorn_log(tmp_path, **extra_env: str) -> str:
         time.sleep(0.5)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)  # graceful: workers finish what they have (gunicorn.conf.py)
     return log_path.read_text()
 
 
