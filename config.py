@@ -88,6 +88,8 @@ class Config:
     RANKER_SEMANTIC = _bool("RANKER_SEMANTIC", True)
     MATCH_REMINDER_DAYS_BEFORE = _int("MATCH_REMINDER_DAYS_BEFORE", 3)
     OUTCOME_QUESTION_AFTER_DAYS = _int("OUTCOME_QUESTION_AFTER_DAYS", 42)
+    # /healthz fails when the oldest email that is due has waited longer than this.
+    HEALTH_OUTBOX_MAX_AGE_SECONDS = _int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 15 * 60)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 120)
     # An email whose worker died mid-send is sent again only after this long without any event

@@ -71,9 +71,25 @@ def config_class(tmp_path_factory: pytest.TempPathFactory) -> type[TestConfig]:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        _stamp_migration_heads(db)
         load_taxonomy()
         db.engine.dispose()
     return Config
+
+
+def _stamp_migration_heads(db) -> None:
+    """create_all builds the schema the newest migration does: record that, as `flask db
+    stamp` would (/healthz checks it), without running alembic's env.py, whose logging setup
+    would silence the loggers the tests read."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    heads = ScriptDirectory(str(Path(__file__).resolve().parent.parent / "migrations")).get_heads()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+        for head in heads:
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
 
 
 def _empty_tables() -> None:

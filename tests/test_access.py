@@ -10,6 +10,7 @@ from config import TestConfig
 from trustee_match import create_app
 from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import CharityStatus, NeedStatus
+from trustee_match.ranking.learning import learn_ranker_weights
 
 from .conftest import login, outbox_for
 from .factories import (
@@ -44,6 +45,7 @@ def world(app):
     approve_match(people["staff"], match)
     proposal = propose_match(people["staff"], NeedFactory(charity=charity), VolunteerFactory())
     accept_link = re.search(r"/respond/\S+", outbox_for("vol.secret@example.org")[0].text_body)
+    learn_ranker_weights(people["staff"])  # version 1, for its approve and set-aside buttons
     return {
         "match": match,
         "proposal": proposal,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -51,3 +52,35 @@ def test_upgrade_from_empty_builds_every_table_and_matches_the_models(empty_data
             )
         db.engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_the_migrations_have_one_head_and_no_forks():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(Path(__file__).resolve().parent.parent / "migrations"))
+    heads = script.get_heads()
+    assert len(heads) == 1, f"more than one head: {heads}"
+    # One base, and walking down from the head reaches every file: none hangs off on its own.
+    revisions = list(script.walk_revisions())
+    assert [rev.revision for rev in revisions if not rev.down_revision] == ["0001"]
+    files = list((Path(script.dir) / "versions").glob("*.py"))
+    assert len(revisions) == len(files)
+
+
+def test_downgrade_from_head_back_to_empty_and_up_again(empty_database_url):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        left = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert left == set(), f"downgrade left tables behind: {left}"
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 0
+        upgrade()  # and the way back up still works from there
+        assert {t.name for t in db.metadata.sorted_tables} <= set(
+            inspect(db.engine).get_table_names()
+        )
+        db.engine.dispose()

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 
 from trustee_match.email import queue_email
 from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match, record_reply
 from trustee_match.models import (
+    BoardExperience,
     Cause,
     ChangeKind,
     Charity,
+    CharityStatus,
     Match,
     MatchState,
     MatchTransition,
     Need,
+    NeedStatus,
+    OutboxMessage,
+    OutboxStatus,
+    RejectReason,
     Reply,
+    Role,
     Skill,
     User,
+    VolunteerProfile,
 )
 from trustee_match.models.base import utcnow
 from trustee_match.ranking.changes import record_change
@@ -259,3 +267,156 @@ def test_a_needs_candidates_page_does_not_query_per_candidate(app, client):
     one = counted(1)
     add_volunteers(9)
     assert counted(10) == one
+
+
+# Every list page, with 10 and with 1,000 rows of what it lists: the same number of queries.
+# The rows are bulk inserts (one statement a table), so 1,000 of each take a moment.
+LIST_SIZES = (10, 1_000)
+_LIST_STATES = (
+    MatchState.PROPOSED,
+    MatchState.AWAITING_REPLIES,
+    MatchState.INTRODUCED,
+    MatchState.EXPIRED,
+    MatchState.REJECTED,
+    MatchState.APPOINTED,
+)
+
+
+def _bulk(model, rows: list[dict]) -> list[int]:
+    return list(db.session.scalars(insert(model).returning(model.id), rows))
+
+
+def _add_rows(n: int, start: int, charity: Charity, volunteer: User) -> None:
+    """n more of everything the list pages show: volunteers, open roles of `charity`, pending
+    charities, matches of every state (ranker proposals with their history among them), for
+    `volunteer` too, and emails."""
+    now = utcnow()
+    users = _bulk(
+        User,
+        [
+            {"email": f"bulk{start + i}@example.org", "role": Role.VOLUNTEER,
+             "password_hash": "x", "email_verified_at": now}
+            for i in range(n)
+        ],
+    )
+    _bulk(
+        VolunteerProfile,
+        [
+            {"user_id": uid, "display_name": f"Bulk Volunteer {start + i}", "region": "London",
+             "hours_per_month": 6, "board_experience": BoardExperience.NONE, "available": True}
+            for i, uid in enumerate(users)
+        ],
+    )
+    needs = _bulk(
+        Need,
+        [
+            {"charity_id": charity.id, "title": f"Bulk role {start + i}",
+             "description": "Help our board with data.", "region": "London",
+             "hours_per_month": 6, "status": NeedStatus.OPEN, "published_at": now}
+            for i in range(n)
+        ],
+    )
+    _bulk(
+        Charity,
+        [
+            {"name": f"Pending trust {start + i}", "regulator_number": f"9{start + i:07d}",
+             "status": CharityStatus.PENDING}
+            for i in range(n)
+        ],
+    )
+    states = [_LIST_STATES[i % len(_LIST_STATES)] for i in range(n)]
+    matches = _bulk(
+        Match,
+        [
+            {"need_id": need_id, "volunteer_id": uid, "state": state, "source": "ranker",
+             "score": 0.5, "replies_due_at": now,
+             "reject_reason": RejectReason.LOCATION if state == MatchState.REJECTED else None}
+            for need_id, uid, state in zip(needs, users, states, strict=True)
+        ],
+    )
+    _bulk(
+        Match,
+        [
+            {"need_id": need_id, "volunteer_id": volunteer.id, "state": state,
+             "source": "interest", "replies_due_at": now}
+            for need_id, state in zip(needs, states, strict=True)
+        ],
+    )
+    _bulk(
+        MatchTransition,
+        [
+            {"match_id": match_id, "from_state": MatchState.PROPOSED, "to_state": state}
+            for match_id, state in zip(matches, states, strict=True)
+            if state != MatchState.PROPOSED
+        ],
+    )
+    _bulk(
+        OutboxMessage,
+        [
+            {"kind": "match_proposed", "to_email": f"bulk{start + i}@example.org",
+             "subject": "A role", "text_body": "Hello", "html_body": "<p>Hello</p>",
+             "status": (OutboxStatus.FAILED, OutboxStatus.PENDING, OutboxStatus.SENT)[i % 3],
+             "match_id": match_id}
+            for i, match_id in enumerate(matches)
+        ],
+    )
+    db.session.commit()
+
+
+LIST_PAGES = {
+    "volunteer": [
+        "/volunteer/",
+        "/volunteer/needs",
+        "/volunteer/needs?remote=y&region=London",
+        "/volunteer/matches",
+    ],
+    "member": ["/charity/", "/charity/matches"],
+    "staff": [
+        "/staff/",
+        "/staff/matches?state=proposed",
+        "/staff/matches?state=awaiting_replies",
+        "/staff/matches?state=introduced",
+        "/staff/matches?state=stalled",
+        "/staff/matches?state=closed",
+        "/staff/charities",
+        "/staff/users",
+        "/staff/emails?status=failed",
+        "/staff/emails?status=pending",
+        "/staff/ranker",
+    ],
+}
+
+
+def test_every_list_page_queries_the_same_for_10_or_1000_rows(app):
+    from trustee_match.ranking.live_index import live_index
+
+    charity = _charity_with_members(1)
+    people = {
+        "volunteer": _volunteer_with(2),
+        "member": charity.members[0].user,
+        "staff": StaffFactory(),
+    }
+    clients = {who: _logged_in(app, person.email) for who, person in people.items()}
+    app.config["RANKER_SYNC_SECONDS"] = 3600  # the index is rebuilt below, not synced meanwhile
+
+    def counts() -> dict[str, int]:
+        live_index().rebuild()  # the volunteer dashboard's suggestions: every open role
+        found = {}
+        for who, paths in LIST_PAGES.items():
+            for path in paths:
+                clients[who].get(path)  # once first: whatever a first view caches
+                found[path] = _queries_for(clients[who], path)
+        return found
+
+    few_rows, many_rows = LIST_SIZES
+    _add_rows(few_rows, 0, charity, people["volunteer"])
+    few = counts()
+    _add_rows(many_rows - few_rows, few_rows, charity, people["volunteer"])
+    many = counts()
+    grew = {path: (few[path], many[path]) for path in few if few[path] != many[path]}
+    assert grew == {}, f"queries grew with rows (10 -> 1000): {grew}"
+    # And each page shows a page of them, not all 1,000.
+    page = clients["volunteer"].get("/volunteer/matches").get_data(as_text=True)
+    assert 0 < page.count("<tr>") <= 21
+    page = clients["member"].get("/charity/").get_data(as_text=True)
+    assert "Next page" in page and page.count("Bulk role") <= 20 + 10

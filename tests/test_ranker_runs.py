@@ -269,6 +269,30 @@ def test_a_stopped_worker_puts_its_run_back_in_the_queue(pool, monkeypatch):
     assert work_on_next_run().state == RunState.DONE  # no need to wait for the lease
 
 
+def test_a_worker_process_stopped_with_sigterm_requeues_its_run_and_the_next_one_does_it(
+    app, pool, monkeypatch
+):
+    import os
+    import signal
+
+    def stopped_by_a_deploy(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # what systemd or the platform sends
+        raise AssertionError("SIGTERM did not stop the worker")
+
+    monkeypatch.setattr(run_worker, "propose_with_ranker", stopped_by_a_deploy)
+    ask_for_run(pool["staff"])
+    before = signal.getsignal(signal.SIGTERM)
+    stopped = app.test_cli_runner().invoke(args=["matches", "work", "--once"])
+    assert stopped.exit_code == 1 and "Aborted!" in stopped.output  # click's word for Ctrl-C
+    assert signal.getsignal(signal.SIGTERM) is before  # the command put the handler back
+    run = _runs()[0]
+    assert run.state == RunState.QUEUED and "last one was stopped" in run.progress
+    monkeypatch.undo()
+    restarted = app.test_cli_runner().invoke(args=["matches", "work", "--once"])
+    assert restarted.exit_code == 0, restarted.output
+    assert f"Ranker run {run.id} done" in restarted.output
+
+
 def test_the_propose_command_refuses_nonsense_and_a_second_run(app, pool):
     cli = app.test_cli_runner()
     bad = cli.invoke(args=["matches", "propose", "--as", pool["staff"].email, "--k", "0"])

@@ -8,7 +8,7 @@ def test_home_page_invites_both_sides(client):
 
 
 def test_health_check(client):
-    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.get("/healthz").json["status"] == "ok"
 
 
 def test_pages_forbid_leaking_link_tokens_and_framing(client):

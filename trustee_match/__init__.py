@@ -42,13 +42,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 
 def register_proxy(app: Flask) -> None:
-    """Behind a proxy the peer is the proxy: take the client's address from X-Forwarded-For,
-    trusting only as many hops as we have proxies (so rate limits count real clients)."""
+    """Behind a proxy the peer is the proxy: take the client's address from X-Forwarded-For
+    and the scheme from X-Forwarded-Proto, trusting only as many hops as we have proxies (so
+    rate limits count real clients, and a page knows it was asked for over HTTPS)."""
     hops = app.config.get("PROXY_FIX_X_FOR", 0)
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .charity.views import bp as charity_bp
     from .dev.views import bp as dev_bp
+    from .health import bp as health_bp
     from .public.views import bp as public_bp
     from .respond.views import bp as respond_bp
     from .staff import bp as staff_bp
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from .webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(volunteer_bp, url_prefix="/volunteer")
     app.register_blueprint(charity_bp, url_prefix="/charity")

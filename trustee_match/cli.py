@@ -188,28 +188,39 @@ def matches_tick() -> None:
 @click.option("--once", is_flag=True, help="Do the queued ranker runs, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls.")
 def matches_work(once: bool, interval: float) -> None:
-    """Do queued ranker runs ("Ask the ranker", and the tick's runs for new needs) until
-    stopped. Safe to run on several machines: one run at a time, and a run whose worker
-    stopped is taken over when its lease lapses (RANKER_RUN_LEASE_SECONDS)."""
+    """Do queued ranker runs ("Ask the ranker", the tick's runs for new needs, "Learn from
+    decisions") until stopped. Safe to run on several machines: one run of a kind at a time,
+    and a run whose worker stopped is taken over when its lease lapses
+    (RANKER_RUN_LEASE_SECONDS)."""
+    import signal
     import time
 
     from .ranking.embeddings import sweeper
     from .ranking.run_worker import work_on_next_run
-    from .ranking.runs import run_report
+    from .ranking.runs import run_summary
 
-    while True:
-        run = work_on_next_run(progress=click.echo)
-        if run is not None:
-            report = run_report(run)
-            outcome = report.summary() if report is not None else run.error
-            click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
-            continue  # another may be queued: look again at once
-        if sweeper().step(progress=click.echo):
-            continue  # between runs, bring the stored embeddings up to date, a batch at a time
-        if once:
-            click.echo("No ranker run is waiting.")
-            return
-        time.sleep(interval)
+    # A deploy or a supervisor stops workers with SIGTERM: treat it as Ctrl-C, so the run in
+    # hand goes back in the queue at once (run_worker.py) instead of waiting out its lease.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while True:
+            run = work_on_next_run(progress=click.echo)
+            if run is not None:
+                outcome = run_summary(run)
+                click.echo(f"Ranker run {run.id} {run.state.value}: {outcome}")
+                continue  # another may be queued: look again at once
+            if sweeper().step(progress=click.echo):
+                continue  # between runs, bring the stored embeddings up to date, a batch at a time
+            if once:
+                click.echo("No ranker run is waiting.")
+                return
+            time.sleep(interval)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @matches_cli.command("embed")

@@ -30,6 +30,9 @@ from .forms import CharityProfileForm, NeedForm, NeedStatusForm
 bp = Blueprint("charity", __name__)
 bp.before_request(require_role(Role.CHARITY))
 
+PAGE_SIZE = 20
+WAITING_SHOWN = 10
+
 
 def _my_charity() -> Charity:
     charity = current_user.charity
@@ -57,17 +60,30 @@ def _skill_choices() -> list[tuple[int, str]]:
 @bp.route("/")
 def dashboard() -> str:
     charity = _my_charity()
-    needs = sorted(charity.needs, key=lambda n: n.created_at, reverse=True)
+    needs = db.paginate(
+        db.select(Need)
+        .where(Need.charity_id == charity.id)
+        .order_by(Need.created_at.desc(), Need.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    # The few due soonest; the introductions page lists them all. One more is read only to
+    # know whether there are more (a count would be another query).
     waiting = db.session.scalars(
         _charity_matches()
         .where(Match.state == MatchState.AWAITING_REPLIES, Match.charity_reply.is_(None))
         .options(*with_list_details())
+        .order_by(Match.replies_due_at, Match.id)
+        .limit(WAITING_SHOWN + 1)
     ).all()
     return render_template(
         "charity/dashboard.html",
         charity=charity,
-        needs=needs,
-        waiting=waiting,
+        needs=needs.items,
+        results=needs,
+        waiting=waiting[:WAITING_SHOWN],
+        more_waiting=len(waiting) > WAITING_SHOWN,
         status_form=NeedStatusForm(),
     )
 
@@ -211,10 +227,15 @@ def _charity_matches():
 
 @bp.route("/matches")
 def matches() -> str:
-    rows = db.session.scalars(
-        _charity_matches().options(*with_list_details()).order_by(Match.updated_at.desc())
-    ).all()
-    return render_template("charity/matches.html", matches=rows)
+    results = db.paginate(
+        _charity_matches()
+        .options(*with_list_details())
+        .order_by(Match.updated_at.desc(), Match.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("charity/matches.html", matches=results.items, results=results)
 
 
 def _our_match(match_id: int) -> Match:

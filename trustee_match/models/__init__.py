@@ -17,7 +17,7 @@ from .match import LIVE_STATES, OPEN_STATES, Match, MatchState, MatchTransition,
 from .need import Need, NeedSkill, need_causes
 from .outbox import EmailEvent, OutboxMessage, OutboxStatus
 from .ranker_change import ChangeKind, RankerChange
-from .ranker_run import ACTIVE_RUN_STATES, RankerRun, RunState
+from .ranker_run import ACTIVE_RUN_STATES, ACTIVE_SLOTS, RankerRun, RunKind, RunState
 from .ranker_weights import RankerWeights, WeightsStatus
 from .recovery_code import RecoveryCode
 from .remember import RememberToken
@@ -28,6 +28,7 @@ from .volunteer import VolunteerProfile, VolunteerSkill, volunteer_causes
 
 __all__ = [
     "ACTIVE_RUN_STATES",
+    "ACTIVE_SLOTS",
     "INCOME_BAND_LABELS",
     "LIVE_STATES",
     "OPEN_STATES",
@@ -59,6 +60,7 @@ __all__ = [
     "RememberToken",
     "Reply",
     "Role",
+    "RunKind",
     "RunState",
     "Skill",
     "SkillLevel",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -64,7 +64,16 @@ class RejectReason(enum.StrEnum):
 
 class Match(db.Model):
     __tablename__ = "matches"
-    __table_args__ = (UniqueConstraint("need_id", "volunteer_id"),)
+    __table_args__ = (
+        UniqueConstraint("need_id", "volunteer_id"),
+        # A volunteer's introductions, latest first.
+        Index("ix_matches_volunteer_id_updated_at", "volunteer_id", "updated_at"),
+        # The staff queue's tabs: one state, oldest first or latest first.
+        Index("ix_matches_state_created_at", "state", "created_at"),
+        Index("ix_matches_state_updated_at", "state", "updated_at"),
+        # The ranker page: its proposals by month.
+        Index("ix_matches_source_created_at", "source", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,6 +21,8 @@ need_causes = Table(
     db.metadata,
     Column("need_id", ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True),
     Column("cause_id", ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True),
+    # "Roles for a cause": the primary key starts with need_id, so it cannot answer that.
+    Index("ix_need_causes_cause_id_need_id", "cause_id", "need_id"),
 )
 
 
@@ -38,6 +40,12 @@ ENDED_STATUSES = frozenset({_N.CLOSED, _N.FILLED})
 
 class Need(db.Model):
     __tablename__ = "needs"
+    __table_args__ = (
+        # Open roles, newest first (the volunteers' list of roles), read in index order.
+        Index("ix_needs_status_published_at", "status", "published_at", "id"),
+        # A charity's roles, newest first (its dashboard).
+        Index("ix_needs_charity_id_created_at", "charity_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     charity_id: Mapped[int] = mapped_column(
@@ -93,7 +101,10 @@ class Need(db.Model):
 
 class NeedSkill(db.Model):
     __tablename__ = "need_skills"
-    __table_args__ = (UniqueConstraint("need_id", "skill_id"),)
+    __table_args__ = (
+        UniqueConstraint("need_id", "skill_id"),
+        Index("ix_need_skills_skill_id_need_id", "skill_id", "need_id"),  # "roles needing X"
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)

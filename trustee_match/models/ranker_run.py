@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,6 +27,16 @@ class RunState(enum.StrEnum):
 ACTIVE_RUN_STATES = frozenset({RunState.QUEUED, RunState.RUNNING})
 
 
+class RunKind(enum.StrEnum):
+    PROPOSE = "propose"  # "ask the ranker": proposals for open needs
+    LEARN = "learn"  # "learn from decisions": a new proposed version of the weights
+
+
+# Each kind has its own active slot, so learning can be asked for while proposals are being
+# made, yet never twice at once.
+ACTIVE_SLOTS = {RunKind.PROPOSE: 1, RunKind.LEARN: 2}
+
+
 class RankerRun(db.Model):
     """A batch of ranker proposals, with its progress and, once done, what it changed.
 
@@ -37,13 +47,18 @@ class RankerRun(db.Model):
     """
 
     __tablename__ = "ranker_runs"
+    __table_args__ = (Index("ix_ranker_runs_kind_id", "kind", "id"),)  # the latest of a kind
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RunKind] = mapped_column(
+        str_enum(RunKind, 16), default=RunKind.PROPOSE, server_default=RunKind.PROPOSE.value
+    )
     state: Mapped[RunState] = mapped_column(
         str_enum(RunState, 16), default=RunState.QUEUED, index=True
     )
-    # 1 while queued or running, NULL after: its unique index lets the database itself refuse
-    # a second active run, even when two staff press the button at the same moment.
+    # Its kind's slot (ACTIVE_SLOTS) while queued or running, NULL after: its unique index lets
+    # the database itself refuse a second active run of a kind, even when two staff press the
+    # button at the same moment.
     active_slot: Mapped[int | None] = mapped_column(Integer, unique=True, default=1)
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
@@ -61,6 +76,10 @@ class RankerRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     requested_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_learning(self) -> bool:
+        return self.kind == RunKind.LEARN
 
     @property
     def is_active(self) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -31,6 +31,7 @@ def normalise_email(value: str) -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_created_at", "created_at", "id"),)  # staff: newest first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Always stored trimmed and lower-cased (see normalise_email), so the plain unique

@@ -20,7 +20,3 @@ def privacy() -> str:
         retention_days=current_app.config["PRIVACY_RETENTION_DAYS"],
     )
 
-
-@bp.route("/healthz")
-def healthz() -> tuple[dict, int]:
-    return {"status": "ok"}, 200

@@ -7,17 +7,17 @@ what staff do with it: approve, set aside, roll back.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from matching.learn import WeightLearner, label_from_decision
 from matching.signals import DEFAULT_WEIGHTS
 
 from ..extensions import db
-from ..models import Match, MatchState, RankerWeights, User, WeightsStatus
+from ..models import Match, MatchState, MatchTransition, RankerWeights, User, WeightsStatus
 from ..models.base import utcnow
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
@@ -158,20 +158,67 @@ class MonthOutcomes:
         return self.approved / decided if decided else None
 
 
+def _month_of(column):
+    """'YYYY-MM' of a UTC timestamp column, in SQL."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.substr(column, 1, 7)  # SQLite stores 'YYYY-MM-DD HH:MM:SS...' text
+
+
 def ranker_outcomes() -> list[MonthOutcomes]:
-    """What became of the ranker's proposals, by the month they were made, newest first."""
-    months: dict[str, MonthOutcomes] = defaultdict(lambda: MonthOutcomes(""))
-    query = select(Match).where(Match.source == "ranker").options(selectinload(Match.transitions))
-    for match in db.session.scalars(query):
-        key = match.created_at.strftime("%Y-%m")
-        row = months[key]
-        row.month = key
-        row.proposed += 1
-        reached = {t.to_state for t in match.transitions}
-        row.approved += MatchState.APPROVED in reached
-        row.introduced += MatchState.INTRODUCED in reached
-        row.appointed += MatchState.APPOINTED in reached
-        if match.state == MatchState.REJECTED:
-            row.rejected += 1
-            row.reject_reasons[match.reject_reason.value if match.reject_reason else "other"] += 1
+    """What became of the ranker's proposals, by the month they were made, newest first.
+
+    Two aggregate queries, however many proposals there are: counts per month (with whether
+    each proposal ever reached approved, introduced, appointed), and rejection reasons."""
+    month = _month_of(Match.created_at).label("month")
+    reached = (
+        select(
+            MatchTransition.match_id.label("match_id"),
+            *(
+                func.max(case((MatchTransition.to_state == state, 1), else_=0)).label(name)
+                for name, state in _REACHED.items()
+            ),
+        )
+        .group_by(MatchTransition.match_id)
+        .subquery()
+    )
+    counts = db.session.execute(
+        select(
+            month,
+            func.count(Match.id),
+            *(func.coalesce(func.sum(reached.c[name]), 0) for name in _REACHED),
+            func.coalesce(func.sum(case((Match.state == MatchState.REJECTED, 1), else_=0)), 0),
+        )
+        .select_from(Match)
+        .outerjoin(reached, reached.c.match_id == Match.id)
+        .where(Match.source == "ranker")
+        .group_by(month)
+    ).all()
+    months = {
+        key: MonthOutcomes(
+            key,
+            proposed=proposed,
+            approved=int(approved),
+            introduced=int(introduced),
+            appointed=int(appointed),
+            rejected=int(rejected),
+        )
+        for key, proposed, approved, introduced, appointed, rejected in counts
+    }
+    reason_month = _month_of(Match.created_at).label("month")
+    reasons = db.session.execute(
+        select(reason_month, Match.reject_reason, func.count(Match.id))
+        .where(Match.source == "ranker", Match.state == MatchState.REJECTED)
+        .group_by(reason_month, Match.reject_reason)
+    ).all()
+    for key, reason, n in reasons:
+        if key in months:
+            months[key].reject_reasons[str(reason) if reason else "other"] += n
     return [months[k] for k in sorted(months, reverse=True)]
+
+
+_REACHED = {
+    "approved": MatchState.APPROVED,
+    "introduced": MatchState.INTRODUCED,
+    "appointed": MatchState.APPOINTED,
+}

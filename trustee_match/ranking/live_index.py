@@ -142,6 +142,11 @@ class LiveIndex:
         )
         return index
 
+    def rebuild_in_background(self) -> None:
+        """Refit in a thread of its own; readers use the current index until the new one is
+        ready (a process that inherited an old index from the gunicorn master)."""
+        self._rebuild_in_background()
+
     def _rebuild_in_background(self) -> None:
         if self._rebuilding:
             return

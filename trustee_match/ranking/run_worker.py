@@ -21,9 +21,10 @@ from flask import Flask, current_app
 from sqlalchemy import and_, or_, select, update
 
 from ..extensions import db
-from ..models import RankerRun, RunState, User
+from ..models import RankerRun, RunKind, RunState, User
 from ..models.base import utcnow
-from ..services.errors import ServiceError
+from ..services.errors import NotAllowed, ServiceError
+from .learning import learn_ranker_weights
 from .proposals import propose_with_ranker
 from .runs import ask_for_run
 
@@ -111,6 +112,7 @@ def execute_run(claim: Claim, progress: Callable[[str], None] | None = None) -> 
     run = db.session.get(RankerRun, claim.run_id)
     assert run is not None
     actor, k, cap, need_ids = run.requested_by, run.k, run.cap, run.need_ids
+    kind = run.kind
     lease = current_app.config["RANKER_RUN_LEASE_SECONDS"]
 
     def note(message: str) -> None:
@@ -127,7 +129,13 @@ def execute_run(claim: Claim, progress: Callable[[str], None] | None = None) -> 
 
     with _Heartbeat(current_app._get_current_object(), claim, lease):  # type: ignore[attr-defined]
         try:
-            report = propose_with_ranker(actor, k=k, cap=cap, need_ids=need_ids, progress=note)
+            if kind == RunKind.LEARN:
+                figures = _learn(actor, note)
+            else:
+                report = propose_with_ranker(
+                    actor, k=k, cap=cap, need_ids=need_ids, progress=note
+                )
+                figures = report.figures()
         except LeaseLost:
             db.session.rollback()
             log.warning("ranker run %s: lease lost; another worker finishes it", claim.run_id)
@@ -161,10 +169,26 @@ def execute_run(claim: Claim, progress: Callable[[str], None] | None = None) -> 
         RunState.RUNNING,
         claim.attempt,
         **_finished(RunState.DONE),
-        figures=report.figures(),
+        figures=figures,
         progress=None,
     )
     db.session.commit()
+
+
+def _learn(actor: User | None, note: Callable[[str], None]) -> dict:
+    """Learn a proposed version of the weights (learning.py commits it); its figures."""
+    if actor is None:
+        raise NotAllowed(
+            "The staff account that asked for this has been removed; ask again from yours."
+        )
+    note("Reading the decisions and learning from them")
+    row = learn_ranker_weights(actor)
+    return {
+        "version_id": row.id,
+        "n_labels": row.n_labels,
+        "fallback": row.fallback,
+        "blocked_reason": row.blocked_reason,
+    }
 
 
 def _in_plain_words(error: Exception) -> str:

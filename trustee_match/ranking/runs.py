@@ -17,12 +17,14 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    ACTIVE_SLOTS,
     Charity,
     CharityStatus,
     Match,
     Need,
     NeedStatus,
     RankerRun,
+    RunKind,
     RunState,
     User,
 )
@@ -47,17 +49,39 @@ def ask_for_run(
         raise NotAllowed("Only staff can ask the ranker for proposals.")
     config = current_app.config
     run = RankerRun(
+        kind=RunKind.PROPOSE,
         requested_by_id=actor.id if actor else None,
         need_ids=sorted(need_ids) if need_ids is not None else None,
         k=k or config["RANKER_PROPOSALS_PER_NEED"],
         cap=cap or config["MAX_OPEN_PROPOSALS_PER_VOLUNTEER"],
     )
+    return _queue(run)
+
+
+def ask_for_learning(actor: User) -> RankerRun:
+    """Queue "learn from decisions" for the ranker-run worker (it reads every decision, which
+    is no work for a web request); commits. Raises RunAlreadyActive, having queued nothing,
+    while another learning run is queued or running."""
+    if not actor.is_staff:
+        raise NotAllowed("Only staff can retrain the ranker.")
+    config = current_app.config
+    run = RankerRun(
+        kind=RunKind.LEARN,
+        requested_by_id=actor.id,
+        k=config["RANKER_PROPOSALS_PER_NEED"],
+        cap=config["MAX_OPEN_PROPOSALS_PER_VOLUNTEER"],
+    )
+    return _queue(run)
+
+
+def _queue(run: RankerRun) -> RankerRun:
+    run.active_slot = ACTIVE_SLOTS[run.kind]
     db.session.add(run)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        active = latest_run()
+        active = latest_run(run.kind)
         if active is not None and active.is_active:
             raise RunAlreadyActive(_busy_message(active)) from None
         raise RunAlreadyActive(
@@ -67,6 +91,11 @@ def ask_for_run(
 
 
 def _busy_message(run: RankerRun) -> str:
+    if run.is_learning:
+        return (
+            "The ranker is already learning from decisions, so nothing more was queued. "
+            "This page shows when it has finished."
+        )
     if run.state == RunState.QUEUED:
         return (
             "A ranker run is already queued, so no second one was added. It starts as soon as "
@@ -78,10 +107,11 @@ def _busy_message(run: RankerRun) -> str:
     )
 
 
-def latest_run() -> RankerRun | None:
-    """The most recent run, for the staff page."""
+def latest_run(kind: RunKind = RunKind.PROPOSE) -> RankerRun | None:
+    """The most recent run of a kind, for the staff pages."""
     return db.session.scalar(
         select(RankerRun)
+        .where(RankerRun.kind == kind)
         .options(selectinload(RankerRun.requested_by))
         .order_by(RankerRun.id.desc())
         .limit(1)
@@ -89,8 +119,39 @@ def latest_run() -> RankerRun | None:
 
 
 def run_report(run: RankerRun) -> RankingReport | None:
-    """What a finished run changed."""
+    """What a finished proposals run changed."""
+    if run.is_learning:
+        return None
     return RankingReport.from_figures(run.figures) if run.figures else None
+
+
+def learning_outcome(run: RankerRun) -> str | None:
+    """What a finished learning run found, in the words staff read on the ranker page."""
+    figures = run.figures or {}
+    if not run.is_learning or not run.is_done or "version_id" not in figures:
+        return None
+    version, n = figures["version_id"], figures["n_labels"]
+    if figures["fallback"]:
+        return f"Nothing learned, nothing changed. {figures['blocked_reason'] or ''}".strip()
+    if figures["blocked_reason"]:
+        return (
+            f"The ranker learned new weights (version {version}) from {n} decisions, but they "
+            f"cannot go live. {figures['blocked_reason']}"
+        )
+    return (
+        f"The ranker learned new weights (version {version}) from {n} decisions. Nothing has "
+        "changed yet: look at the preview below, then approve them or set them aside."
+    )
+
+
+def run_summary(run: RankerRun) -> str | None:
+    """One line on how a finished run of either kind ended (for commands)."""
+    if run.is_failed:
+        return run.error
+    if run.is_learning:
+        return learning_outcome(run)
+    report = run_report(run)
+    return report.summary() if report is not None else None
 
 
 def queue_run_for_new_needs() -> RankerRun | None:
@@ -98,7 +159,9 @@ def queue_run_for_new_needs() -> RankerRun | None:
     the last finished run (a need the ranker found nobody for is not asked about every tick).
     Returns None when there are none, or when a run is already queued or running."""
     since = db.session.scalar(
-        select(func.max(RankerRun.created_at)).where(RankerRun.state == RunState.DONE)
+        select(func.max(RankerRun.created_at)).where(
+            RankerRun.kind == RunKind.PROPOSE, RankerRun.state == RunState.DONE
+        )
     )
     query = (
         select(Need.id)

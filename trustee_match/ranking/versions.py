@@ -8,7 +8,7 @@ picks the new weights up within `RANKER_SYNC_SECONDS`. Every move is audited.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -127,10 +127,18 @@ def roll_back_weights(actor: User) -> RankerWeights | None:
     return previous
 
 
-def weight_versions() -> list[RankerWeights]:
-    """Every version: the live one first, then the rest newest first."""
+def weight_versions(limit: int = 30) -> list[RankerWeights]:
+    """The live version first, then the newest `limit` others (older ones stay stored)."""
     rows = db.session.scalars(
         select(RankerWeights)
+        .where(
+            or_(
+                RankerWeights.status == WeightsStatus.LIVE,
+                RankerWeights.id.in_(
+                    select(RankerWeights.id).order_by(RankerWeights.id.desc()).limit(limit)
+                ),
+            )
+        )
         .options(
             selectinload(RankerWeights.created_by),
             selectinload(RankerWeights.approved_by),

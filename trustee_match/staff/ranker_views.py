@@ -8,10 +8,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import RankerWeights, WeightsStatus
+from ..models import RankerWeights, RunKind, WeightsStatus
 from ..ranking import safeguards
-from ..ranking.learning import learn_ranker_weights, ranker_outcomes
+from ..ranking.learning import ranker_outcomes
 from ..ranking.preview import preview_version
+from ..ranking.runs import ask_for_learning, latest_run, learning_outcome
 from ..ranking.versions import (
     approve_weights,
     roll_back_weights,
@@ -28,8 +29,11 @@ def ranker() -> str:
     versions = weight_versions()
     live = next((v for v in versions if v.status == WeightsStatus.LIVE), None)
     pending = next((v for v in versions if v.status == WeightsStatus.PROPOSED), None)
+    learning = latest_run(RunKind.LEARN)
     return render_template(
         "staff/ranker.html",
+        learning=learning,
+        learning_outcome=learning_outcome(learning) if learning else None,
         outcomes=ranker_outcomes(),
         versions=versions,
         live=live,
@@ -44,20 +48,14 @@ def ranker() -> str:
 def ranker_learn() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    row = learn_ranker_weights(current_user)
-    if row.fallback:
-        flash(f"Nothing learned, nothing changed. {row.blocked_reason}", "info")
-    elif row.blocked_reason:
-        flash(
-            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions, "
-            f"but they cannot go live. {row.blocked_reason}",
-            "info",
-        )
+    try:
+        ask_for_learning(current_user)
+    except ServiceError as error:
+        flash(str(error), "info")
     else:
         flash(
-            f"The ranker learned new weights (version {row.id}) from {row.n_labels} decisions. "
-            "Nothing has changed yet: look at the preview below, then approve them or set "
-            "them aside.",
+            "The ranker is learning from decisions. It takes a minute or so; this page shows "
+            "when it has finished, with what it learned.",
             "success",
         )
     return redirect(url_for("staff.ranker"))

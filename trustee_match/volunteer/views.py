@@ -165,13 +165,16 @@ def interest(need_id: int) -> Response:
 
 @bp.route("/matches")
 def matches() -> str:
-    rows = db.session.scalars(
+    results = db.paginate(
         db.select(Match)
         .where(matches_visible_to(current_user))
         .options(*with_list_details())
-        .order_by(Match.updated_at.desc())
-    ).all()
-    return render_template("volunteer/matches.html", matches=rows)
+        .order_by(Match.updated_at.desc(), Match.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("volunteer/matches.html", matches=results.items, results=results)
 
 
 def _my_match(match_id: int) -> Match:

@@ -1,0 +1,360 @@
+"""The whole site under load: `make bench-web` (docs/performance.md has the figures).
+
+Seeds (or reuses) the 20,000-volunteer data in its own PostgreSQL database (BENCH_DATABASE_URL,
+default trustee_bench; never the tests' `test`), brings it to the newest migration, starts
+gunicorn on 127.0.0.1:5113 in production mode (tools/bench_wsgi.py: plain-HTTP cookies, for the
+benchmark only) with the ranker-run and outbox workers, runs locust headless with the mix in
+tools/locustfile.py, then stops everything it started. It prints requests/s, p50/p95/p99 per
+page type, errors, and SQL statements per page; the last line is one JSON object.
+
+`--app-dir` serves another checkout of the code (e.g. `git archive main | tar -x -C dir`) with
+this benchmark, for a before-and-after comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/trustee_bench"
+PASSWORD = "trustee-demo-2026"  # noqa: S105 - the published demo password
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _ensure_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.database in {"test", None}:
+        raise SystemExit("bench-web needs a PostgreSQL database of its own, not the tests' 'test'")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        found = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        )
+        if not found:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def _flask(env: dict, app_dir: Path, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), *args], cwd=app_dir, env=env, check=True)
+
+
+def _prepare(env: dict, app_dir: Path, args: argparse.Namespace) -> None:
+    """Schema at the newest migration of the code served; demo data once (~20 min)."""
+    _flask(env, app_dir, "db", "upgrade")
+    _flask(env, app_dir, "taxonomy", "load")
+    _flask(
+        env,
+        app_dir,
+        "seed",
+        "demo",
+        "--skip-if-seeded",
+        "--volunteers",
+        str(args.volunteers),
+        "--charities",
+        str(args.charities),
+        "--needs",
+        str(args.needs),
+    )
+
+
+def _accounts(url: str) -> dict:
+    """Who the simulated people log in as, and what they open."""
+    engine = create_engine(url)
+    rng = random.Random(7)
+    with engine.connect() as conn:
+        volunteers = list(
+            conn.scalars(
+                text(
+                    "SELECT u.email FROM users u JOIN volunteer_profiles p ON p.user_id = u.id "
+                    "WHERE u.active AND u.email_verified_at IS NOT NULL ORDER BY u.id LIMIT 2000"
+                )
+            )
+        )
+        charities: dict[str, list[int]] = {}
+        for email, need_id in conn.execute(
+            text(
+                "SELECT u.email, n.id FROM users u JOIN charity_members m ON m.user_id = u.id "
+                "JOIN charities c ON c.id = m.charity_id JOIN needs n ON n.charity_id = c.id "
+                "WHERE c.status = 'verified' AND u.active AND u.email_verified_at IS NOT NULL "
+                "ORDER BY u.id LIMIT 2000"
+            )
+        ):
+            charities.setdefault(email, []).append(need_id)
+        needs = list(
+            conn.scalars(
+                text(
+                    "SELECT n.id FROM needs n JOIN charities c ON c.id = n.charity_id "
+                    "WHERE n.status = 'open' AND c.status = 'verified' ORDER BY n.id"
+                )
+            )
+        )
+        skills = list(conn.scalars(text("SELECT slug FROM skills ORDER BY id")))
+        regions = list(
+            conn.scalars(text("SELECT DISTINCT region FROM needs WHERE region IS NOT NULL"))
+        )
+        staff = conn.scalar(text("SELECT email FROM users WHERE role = 'staff' ORDER BY id"))
+    engine.dispose()
+    return {
+        "password": PASSWORD,
+        "volunteers": rng.sample(volunteers, min(500, len(volunteers))),
+        "charities": [[e, ids] for e, ids in list(charities.items())[:300]],
+        "needs": rng.sample(needs, min(1000, len(needs))),
+        "skills": skills,
+        "regions": sorted(regions),
+        "staff": staff,
+    }
+
+
+def _wait_healthy(base: str, seconds: float) -> dict:
+    deadline = time.monotonic() + seconds
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:  # noqa: S310
+                return json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            last = f"{error.code} {error.read()[:300]!r}"
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not become healthy: {last}")
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(p) for p in found]
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _read_stats(prefix: str) -> tuple[dict, dict]:
+    pages, total = {}, {}
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            figures = {
+                "requests": int(row["Request Count"]),
+                "errors": int(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50": float(row["50%"] or 0),
+                "p95": float(row["95%"] or 0),
+                "p99": float(row["99%"] or 0),
+            }
+            if row["Name"] == "Aggregated":
+                total = figures
+            else:
+                pages[row["Name"]] = figures
+    return pages, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started a second")
+    parser.add_argument("--port", type=int, default=5113)
+    parser.add_argument("--workers", type=int, help="gunicorn processes (default: its config)")
+    parser.add_argument("--app-dir", type=Path, default=ROOT, help="the code to serve")
+    parser.add_argument("--volunteers", type=int, default=20_000)
+    parser.add_argument("--charities", type=int, default=2_000)
+    parser.add_argument("--needs", type=int, default=6_400)
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    _ensure_database(url)
+    app_dir = args.app_dir.resolve()
+    env = {
+        **os.environ,
+        "TRUSTEE_MATCH_ENV": "production",
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only-not-secret",
+        "FLASK_APP": "bench_wsgi:app",
+        "PYTHONPATH": os.pathsep.join([str(app_dir), str(ROOT / "tools")]),
+        "RUN_OUTBOX_WORKER_IN_PROCESS": "0",
+        "LOG_FORMAT": "json",
+    }
+    _say(f"Preparing {make_url(url).database} (seeded once, then reused)...")
+    _prepare({**env, "FLASK_APP": "wsgi", "TRUSTEE_MATCH_ENV": "development"}, app_dir, args)
+    accounts = _accounts(url)
+    _say(
+        f"  {len(accounts['volunteers'])} volunteer, {len(accounts['charities'])} charity "
+        f"logins; {len(accounts['needs'])} open roles to open"
+    )
+
+    work = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    (work / "accounts.json").write_text(json.dumps(accounts))
+    base = f"http://127.0.0.1:{args.port}"
+    gunicorn_cmd = [
+        str(BIN / "gunicorn"),
+        "-c",
+        str(app_dir / "gunicorn.conf.py"),
+        "-b",
+        f"127.0.0.1:{args.port}",
+        "bench_wsgi:app",
+    ]
+    if args.workers:
+        gunicorn_cmd[3:3] = ["-w", str(args.workers)]
+    started: list[subprocess.Popen] = []
+    logs = {name: open(work / f"{name}.log", "w") for name in ("web", "runs", "outbox")}  # noqa: SIM115
+    try:
+        started.append(
+            subprocess.Popen(
+                gunicorn_cmd, cwd=app_dir, env=env, stdout=logs["web"], stderr=subprocess.STDOUT
+            )
+        )
+        for name, command in (("runs", ["matches", "work"]), ("outbox", ["outbox", "work"])):
+            started.append(
+                subprocess.Popen(
+                    [str(BIN / "flask"), *command],
+                    cwd=app_dir,
+                    env=env,
+                    stdout=logs[name],
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        health = _wait_healthy(base, 180)
+        _say(f"gunicorn is up on {base}: {health.get('status', health)}")
+        web_pid = started[0].pid
+        _say(
+            f"Running locust: {args.users} users for {args.seconds} s "
+            f"({len(_children(web_pid))} web processes)..."
+        )
+        prefix = str(work / "locust")
+        workers = _children(web_pid)
+        cpu_before = sum(_cpu_seconds(pid) for pid in workers)
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "tools" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                f"{args.seconds}s",
+                "--host",
+                base,
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+                "--loglevel",
+                "WARNING",
+            ],
+            env={
+                **os.environ,
+                "BENCH_ACCOUNTS": str(work / "accounts.json"),
+                "BENCH_QUERIES": str(work / "queries.json"),
+            },
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        rss = [_rss_mb(pid) for pid in _children(web_pid)]
+        web_cpu = round(sum(_cpu_seconds(pid) for pid in workers) - cpu_before, 1)
+        # The machine's load: on a shared machine, other work queues with ours.
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    finally:
+        _stop(started)
+        for handle in logs.values():
+            handle.close()
+
+    pages, total = _read_stats(prefix)
+    queries = (
+        json.loads((work / "queries.json").read_text()) if (work / "queries.json").exists() else {}
+    )
+    _say(
+        f"\n{'page':28} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'queries':>7}"
+    )
+    for name, row in sorted(pages.items()):
+        q = queries.get(name, {}).get("median", "")
+        _say(
+            f"{name:28} {row['requests']:8d} {row['errors']:6d} {row['p50']:7.0f} "
+            f"{row['p95']:7.0f} {row['p99']:7.0f} {q!s:>7}"
+        )
+    _say(
+        f"\nTotal: {total.get('requests', 0)} requests, {total.get('rps', 0):.1f} requests/s, "
+        f"{total.get('errors', 0)} errors; p50 {total.get('p50', 0):.0f} ms, "
+        f"p95 {total.get('p95', 0):.0f} ms. Web processes' memory: {rss} MB; their CPU: "
+        f"{web_cpu} s in {args.seconds} s on {os.cpu_count()} cores; machine load average "
+        f"{' '.join(load)}. Logs: {work}"
+    )
+    print(
+        json.dumps(
+            {
+                "users": args.users,
+                "seconds": args.seconds,
+                "rps": round(total.get("rps", 0.0), 1),
+                "errors": total.get("errors", 0),
+                "p95_ms": {name: row["p95"] for name, row in sorted(pages.items())},
+                "p50_ms": {name: row["p50"] for name, row in sorted(pages.items())},
+                "p99_ms": {name: row["p99"] for name, row in sorted(pages.items())},
+                "queries": {name: q["median"] for name, q in sorted(queries.items())},
+                "rss_mb": rss,
+                "web_cpu_s": web_cpu,
+                "load_avg": [float(x) for x in load],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
