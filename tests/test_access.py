@@ -139,6 +139,7 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", f"/staff/matches/{pr}", only("staff")),
         ("POST", f"/staff/matches/{pr}/reject", only("staff", DONE)),
         ("GET", "/staff/emails", only("staff")),
+        ("GET", "/staff/needs", only("staff")),
         ("POST", "/staff/emails/1/requeue", only("staff", DONE)),
         # Emailed links work for whoever holds them, logged in or not; they log no one in.
         ("GET", w["accept_link"], everyone),

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     # Flask-Login keeps this in the session instead of the id; changing it ends every session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     email_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Staff only: True stops the daily digest and the expired-match notes.
+    staff_digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"

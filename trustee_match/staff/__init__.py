@@ -5,12 +5,14 @@ match_views.py  the match queue: ask the ranker, propose, approve, reject, withd
 email_views.py  emails that failed, and sending them again
 ranker_views.py how the ranker's proposals fare; weight versions: preview, approve, roll back
 candidate_views.py  a need's live candidates: filter them, propose, propose and approve
+need_views.py   open roles, and those waiting too long for an introduction
 """
 
 from . import (  # noqa: F401 - registers routes
     candidate_views,
     email_views,
     match_views,
+    need_views,
     ranker_views,
     views,
 )

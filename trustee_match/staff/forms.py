@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms_common import SafeForm
+from ..labels import REJECT_REASON_NAMES, SOURCE_NAMES
 from ..models import REGIONS
 from ..request_guard import MAX_ID
 
@@ -81,13 +89,42 @@ class CandidateFilterForm(SafeForm):
 class RejectMatchForm(SafeForm):
     reason = SelectField(
         "Reason",
-        choices=[
-            ("skills_mismatch", "Skills don't fit the role"),
-            ("location", "Location doesn't work"),
-            ("availability", "Not enough time available"),
-            ("conflict_of_interest", "Conflict of interest"),
-            ("profile_incomplete", "Profile too thin to judge"),
-            ("other", "Other"),
-        ],
+        choices=[(reason.value, words) for reason, words in REJECT_REASON_NAMES.items()],
     )
     note = TextAreaField("Note for the team", validators=[Length(max=1000)])
+
+
+class MatchFilterForm(SafeForm):
+    """The match queue's filters (a GET: bookmarkable, changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    cause = SelectField("Cause", validators=[Optional()])
+    region = SelectField(
+        "Role's region",
+        choices=[("", "Any region")] + [(r, r) for r in REGIONS],
+        validators=[Optional()],
+    )
+    charity = StringField(
+        "Charity name",
+        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+    )
+    min_score = DecimalField(
+        "Score at least",
+        places=2,
+        description="From 0 to 1.",
+        validators=[Optional(), NumberRange(min=0, max=1, message="Enter a score from 0 to 1.")],
+    )
+    source = SelectField(
+        "Proposed by",
+        choices=[("", "Anyone"), *SOURCE_NAMES.items()],
+        validators=[Optional()],
+    )
+    min_age = IntegerField(
+        "Waiting at least (days)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=3650, message="Enter a number of days from 0 to 3650."),
+        ],
+    )
