@@ -140,6 +140,9 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("POST", f"/staff/matches/{pr}/reject", only("staff", DONE)),
         ("GET", "/staff/emails", only("staff")),
         ("GET", "/staff/needs", only("staff")),
+        ("GET", "/staff/audit", only("staff")),
+        ("GET", "/staff/people", only("staff")),
+        ("GET", f"/staff/people/{v}", only("staff")),
         ("POST", "/staff/emails/1/requeue", only("staff", DONE)),
         # Emailed links work for whoever holds them, logged in or not; they log no one in.
         ("GET", w["accept_link"], everyone),

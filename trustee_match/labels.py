@@ -44,6 +44,45 @@ SOURCE_NAMES = {
     "interest": "Volunteer's interest",
 }
 
+AUDIT_TARGET_NAMES = {
+    "match": "A match",
+    "charity": "A charity",
+    "user": "An account",
+    "outbox": "An email",
+    "ranker_weights": "Ranker weights",
+}
+AUDIT_ACTION_NAMES = {
+    "volunteer_contact_viewed": "Saw a volunteer's contact details",
+    "charity_verified": "Verified a charity",
+    "charity_rejected": "Declined to verify a charity",
+    "match_proposed": "Proposed a match",
+    "match_approved": "Approved a match",
+    "match_rejected": "Rejected a match",
+    "match_withdrawn": "Withdrew a match",
+    "match_still_talking": "Recorded: still talking",
+    "match_appointed": "Recorded: appointed",
+    "match_not_proceeding": "Recorded: not going ahead",
+    "email_requeued": "Sent an email again",
+    "user_activated": "Reactivated an account",
+    "user_deactivated": "Deactivated an account",
+    "staff_created": "Staff account created",
+    "password_reset": "Reset their password",
+    "password_changed": "Changed their password",
+    "ranker_proposals": "Asked the ranker for proposals",
+    "ranker_weights_proposed": "Learned new ranker weights",
+    "ranker_weights_approved": "Approved ranker weights",
+    "ranker_weights_set_aside": "Set ranker weights aside",
+    "ranker_weights_rolled_back": "Rolled the ranker weights back",
+    "digest_opted_out": "Stopped the daily digest",
+    "digest_opted_in": "Started the daily digest",
+}
+
+
+def action_name(action: str) -> str:
+    """An audit log action in words (an unknown one: its name, spaced)."""
+    return AUDIT_ACTION_NAMES.get(action, action.replace("_", " ").capitalize())
+
+
 _BY_TYPE: dict[type, dict] = {
     MatchState: {state: words.capitalize() for state, words in STATE_LABELS.items()},
     NeedStatus: NEED_STATUS_NAMES,

@@ -22,7 +22,9 @@ def _nav() -> list[tuple[str, str]]:
             ("staff.matches", "Matches"),
             ("staff.ranker", "Ranker"),
             ("staff.charities", "Charities"),
-            ("staff.users", "People"),
+            ("staff.people", "Volunteers"),
+            ("staff.users", "Accounts"),
+            ("staff.audit", "Audit log"),
         ]
     if current_user.is_charity:
         return [

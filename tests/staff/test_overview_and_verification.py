@@ -47,7 +47,9 @@ def test_overview_counts_todays_work_and_links_to_each_list(app):
     client, staff = _staff_client(app)
     now = utcnow()
     old = CharityFactory(
-        name="Old Pending Trust", status=CharityStatus.PENDING, verified_at=None,
+        name="Old Pending Trust",
+        status=CharityStatus.PENDING,
+        verified_at=None,
         created_at=now - timedelta(days=400),
     )
     CharityFactory(name="New Pending Trust", status=CharityStatus.PENDING, verified_at=None)
@@ -101,9 +103,7 @@ def test_overview_counts_todays_work_and_links_to_each_list(app):
 
 def test_overview_with_nothing_to_do_says_so(app):
     client, _ = _staff_client(app)
-    assert "Nothing is waiting for the team today." in client.get("/staff/").get_data(
-        as_text=True
-    )
+    assert "Nothing is waiting for the team today." in client.get("/staff/").get_data(as_text=True)
 
 
 def test_register_links_follow_the_number_format():
@@ -172,7 +172,10 @@ def test_rejecting_needs_a_reason_and_rejecting_twice_emails_once(app):
     assert "Give a reason" in blank.get_data(as_text=True)
     post_form(client, f"{path}/reject", {"reason": "Not on the register."}, form_path=path)
     again = post_form(
-        client, f"{path}/reject", {"reason": "Still not."}, form_path="/staff/",
+        client,
+        f"{path}/reject",
+        {"reason": "Still not."},
+        form_path="/staff/",
         follow_redirects=True,
     )
     assert "is not waiting for verification" in again.get_data(as_text=True)

@@ -102,8 +102,9 @@ def test_history_uses_words_and_the_picked_reason_is_shown_as_picked(app):
     client = _client(app, staff)
     match = propose_match(staff, NeedFactory(), VolunteerFactory())
     path = f"/staff/matches/{match.id}"
-    post_form(client, f"{path}/reject", {"reason": "conflict_of_interest", "note": ""},
-              form_path=path)
+    post_form(
+        client, f"{path}/reject", {"reason": "conflict_of_interest", "note": ""}, form_path=path
+    )
     html = client.get(path).get_data(as_text=True)
     assert "Conflict of interest" in html
     assert "Skills don" not in html.split("<h2>History</h2>")[0].split("Rejected because")[1]

@@ -6,13 +6,17 @@ email_views.py  emails that failed, and sending them again
 ranker_views.py how the ranker's proposals fare; weight versions: preview, approve, roll back
 candidate_views.py  a need's live candidates: filter them, propose, propose and approve
 need_views.py   open roles, and those waiting too long for an introduction
+audit_views.py  the audit log, read-only
+people_views.py find volunteers by what they offer; one volunteer's profile
 """
 
 from . import (  # noqa: F401 - registers routes
+    audit_views,
     candidate_views,
     email_views,
     match_views,
     need_views,
+    people_views,
     ranker_views,
     views,
 )

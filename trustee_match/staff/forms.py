@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -14,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms_common import SafeForm
-from ..labels import REJECT_REASON_NAMES, SOURCE_NAMES
+from ..labels import AUDIT_TARGET_NAMES, REJECT_REASON_NAMES, SOURCE_NAMES
 from ..models import REGIONS
 from ..request_guard import MAX_ID
 
@@ -126,5 +127,61 @@ class MatchFilterForm(SafeForm):
         validators=[
             Optional(),
             NumberRange(min=0, max=3650, message="Enter a number of days from 0 to 3650."),
+        ],
+    )
+
+
+class AuditFilterForm(SafeForm):
+    """The audit log's filters (a GET)."""
+
+    class Meta:
+        csrf = False
+
+    actor = SelectField("Who", validators=[Optional()])
+    action = SelectField("What", validators=[Optional()])
+    target_type = SelectField(
+        "About",
+        choices=[("", "Anything"), *AUDIT_TARGET_NAMES.items()],
+        validators=[Optional()],
+    )
+    target_id = IntegerField(
+        "Record number",
+        description="The match, charity or account number, with “About” set.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message="Enter a record number from 1 upwards."),
+        ],
+    )
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def validate_until(self, field: DateField) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date must be on or after the start date.")
+
+
+class PeopleSearchForm(SafeForm):
+    """Finding volunteers by what they offer (a GET)."""
+
+    class Meta:
+        csrf = False
+
+    name = StringField(
+        "Name",
+        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+    )
+    skill = SelectField("Skill", validators=[Optional()])
+    region = SelectField(
+        "Region",
+        choices=[("", "Any region")] + [(r, r) for r in REGIONS],
+        validators=[Optional()],
+    )
+    cause = SelectField("Cause", validators=[Optional()])
+    available = BooleanField("Only people open to new introductions")
+    min_hours = IntegerField(
+        "At least this many hours a month",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=200, message="Enter a number of hours from 1 to 200."),
         ],
     )

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..ranking.runs import ask_for_run, latest_run, run_report
+from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
 from ..services.staff_overview import outcome_missing_filter
 from ..services.volunteer_search import volunteer_search
@@ -216,6 +217,7 @@ def propose() -> tuple[str, int] | Response:
         search_args={k: v for k, v in request.args.items() if k != "page"},
         one_role=chosen_need is not None and len(form.need_id.choices or []) == 1,
     )
+    record_contact_views(current_user, [u.id for u in results.items], "propose a match")
     return page_html, 400 if search.errors else 200
 
 
@@ -232,7 +234,7 @@ def match(match_id: int) -> str:
     emails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.match_id == match.id).order_by(OutboxMessage.id)
     ).all()
-    return render_template(
+    html = render_template(
         "staff/match.html",
         match=match,
         back_tab=match.state.value if match.state.value in dict(TABS) else "closed",
@@ -240,6 +242,9 @@ def match(match_id: int) -> str:
         confirm_form=ConfirmForm(),
         reject_form=RejectMatchForm(),
     )
+    # After rendering: the commit would otherwise expire what the template reads.
+    record_contact_views(current_user, [match.volunteer_id], f"match {match.id}")
+    return html
 
 
 @bp.route("/matches/<int:match_id>/<action>", methods=["POST"])

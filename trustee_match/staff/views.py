@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Charity, CharityMember, CharityStatus, Need, User
 from ..models.volunteer import VolunteerProfile
 from ..services.accounts import set_user_active
+from ..services.audit import record_contact_views
 from ..services.charities import register_link, reject_charity, verify_charity
 from ..services.errors import ServiceError
 from ..services.staff_overview import QUIET_NEED_DAYS, days_since, todays_work
@@ -137,9 +138,12 @@ def users() -> str:
         )
     page = request.args.get("page", 1, type=int)
     results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template(
+    html = render_template(
         "staff/users.html", form=form, results=results, toggle_form=ConfirmForm()
     )
+    volunteers = [u.id for u in results.items if u.is_volunteer]
+    record_contact_views(current_user, volunteers, "people")
+    return html
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
