@@ -143,6 +143,9 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", "/staff/audit", only("staff")),
         ("GET", "/staff/people", only("staff")),
         ("GET", f"/staff/people/{v}", only("staff")),
+        ("GET", "/staff/reports", only("staff")),
+        ("GET", "/staff/reports/funnel.csv", only("staff")),
+        ("GET", "/staff/reports/impact", only("staff")),
         ("POST", "/staff/emails/1/requeue", only("staff", DONE)),
         # Emailed links work for whoever holds them, logged in or not; they log no one in.
         ("GET", w["accept_link"], everyone),

@@ -24,6 +24,7 @@ def _nav() -> list[tuple[str, str]]:
             ("staff.charities", "Charities"),
             ("staff.people", "Volunteers"),
             ("staff.users", "Accounts"),
+            ("staff.reports", "Reports"),
             ("staff.audit", "Audit log"),
         ]
     if current_user.is_charity:

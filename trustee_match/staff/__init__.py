@@ -8,6 +8,7 @@ candidate_views.py  a need's live candidates: filter them, propose, propose and 
 need_views.py   open roles, and those waiting too long for an introduction
 audit_views.py  the audit log, read-only
 people_views.py find volunteers by what they offer; one volunteer's profile
+report_views.py reports with SVG charts, tables and CSVs; the impact summary
 """
 
 from . import (  # noqa: F401 - registers routes
@@ -18,6 +19,7 @@ from . import (  # noqa: F401 - registers routes
     need_views,
     people_views,
     ranker_views,
+    report_views,
     views,
 )
 from .blueprint import bp

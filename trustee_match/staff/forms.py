@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -185,3 +187,29 @@ class PeopleSearchForm(SafeForm):
             NumberRange(min=1, max=200, message="Enter a number of hours from 1 to 200."),
         ],
     )
+
+
+def _month(form: FlaskForm, field: StringField) -> None:
+    value = (field.data or "").strip()
+    if value and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", value):
+        raise ValidationError("Enter a month as year and month, like 2026-03.")
+
+
+class ReportFilterForm(SafeForm):
+    """The reports' filters (a GET; the CSV downloads carry the same)."""
+
+    class Meta:
+        csrf = False
+
+    cause = SelectField("Cause", validators=[Optional()])
+    region = SelectField(
+        "Region",
+        choices=[("", "Any region")] + [(r, r) for r in REGIONS],
+        validators=[Optional()],
+    )
+    since = StringField("From month", description="Like 2026-03.", validators=[_month])
+    until = StringField("To month", description="Like 2026-09.", validators=[_month])
+
+    def validate_until(self, field: StringField) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The last month must be on or after the first.")
