@@ -146,6 +146,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", "/staff/reports", only("staff")),
         ("GET", "/staff/reports/funnel.csv", only("staff")),
         ("GET", "/staff/reports/impact", only("staff")),
+        ("GET", "/staff/digest", only("staff")),
+        ("POST", "/staff/digest", only("staff", DONE)),
         ("POST", "/staff/emails/1/requeue", only("staff", DONE)),
         # Emailed links work for whoever holds them, logged in or not; they log no one in.
         ("GET", w["accept_link"], everyone),

@@ -9,11 +9,13 @@ need_views.py   open roles, and those waiting too long for an introduction
 audit_views.py  the audit log, read-only
 people_views.py find volunteers by what they offer; one volunteer's profile
 report_views.py reports with SVG charts, tables and CSVs; the impact summary
+digest_views.py the daily digest: preview, take it or not
 """
 
 from . import (  # noqa: F401 - registers routes
     audit_views,
     candidate_views,
+    digest_views,
     email_views,
     match_views,
     need_views,

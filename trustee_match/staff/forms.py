@@ -213,3 +213,9 @@ class ReportFilterForm(SafeForm):
     def validate_until(self, field: StringField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("The last month must be on or after the first.")
+
+
+class DigestForm(SafeForm):
+    """Whether this staff member takes the daily digest and the expiry notes."""
+
+    take_digest = BooleanField("Email me the daily digest and a note when a match expires")
