@@ -78,7 +78,7 @@ def test_overview_counts_todays_work_and_links_to_each_list(app):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert _stat(html, "charities to verify") == 2
-    assert "Old Pending Trust</a>, waiting 400 days" in html
+    assert "Old Pending Trust</a></td><td>400</td>" in html
     assert html.index("Old Pending Trust") < html.index("New Pending Trust")  # oldest first
     assert _stat(html, "proposals to review") == 1
     assert _stat(html, "roles open 14+ days with no introduction") == 1

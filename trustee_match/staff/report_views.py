@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import Cause
+from ..models.base import utcnow
 from ..services.reports import REPORTS, ReportFilters, all_reports, bars, impact
 from .blueprint import bp
 from .forms import ReportFilterForm
@@ -75,5 +76,6 @@ def impact_summary() -> tuple[str, int]:
         figures=impact(filters),
         filters=filters,
         cause_name=cause,
+        today=utcnow(),
     )
     return html, 200 if valid else 400
