@@ -83,6 +83,19 @@ def action_name(action: str) -> str:
     return AUDIT_ACTION_NAMES.get(action, action.replace("_", " ").capitalize())
 
 
+def audit_details(detail: dict | None) -> list[str]:
+    """An audit entry's details as "Key: value" lines; a match's rejection reason in words."""
+    lines = []
+    reasons = {reason.value: words for reason, words in REJECT_REASON_NAMES.items()}
+    for key, value in (detail or {}).items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "reason" and value in reasons:
+            value = reasons[value]
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
+    return lines
+
+
 _BY_TYPE: dict[type, dict] = {
     MatchState: {state: words.capitalize() for state, words in STATE_LABELS.items()},
     NeedStatus: NEED_STATUS_NAMES,

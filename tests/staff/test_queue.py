@@ -110,6 +110,10 @@ def test_history_uses_words_and_the_picked_reason_is_shown_as_picked(app):
     assert "Skills don" not in html.split("<h2>History</h2>")[0].split("Rejected because")[1]
     assert "Rejected by our team" in html
     assert "awaiting_replies" not in visible(html) and " rejected " not in visible(html)
+    closed = client.get("/staff/matches?state=closed").get_data(as_text=True)
+    assert "Conflict of interest" in closed
+    audit = client.get("/staff/audit?action=match_rejected").get_data(as_text=True)
+    assert "Reason: Conflict of interest" in audit
 
     waiting = propose_match(staff, NeedFactory(), VolunteerFactory())
     approve_match(staff, waiting)

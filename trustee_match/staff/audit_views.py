@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from ..extensions import db
-from ..labels import action_name
+from ..labels import action_name, audit_details
 from ..services.audit_log import AuditFilters, audit_choices, audit_query
 from .blueprint import bp
 from .forms import AuditFilterForm
@@ -40,6 +40,7 @@ def audit() -> tuple[str, int]:
         form=form,
         results=results,
         action_name=action_name,
+        audit_details=audit_details,
         filter_args={k: v for k, v in request.args.items() if k != "page"},
     )
     return html, 200 if valid else 400
