@@ -420,3 +420,57 @@ def test_every_list_page_queries_the_same_for_10_or_1000_rows(app):
     assert 0 < page.count("<tr>") <= 21
     page = clients["member"].get("/charity/").get_data(as_text=True)
     assert "Next page" in page and page.count("Bulk role") <= 20 + 10
+def _staff_console_rows(staff: User, n: int) -> None:
+    """n more of everything the staff console lists or counts: pending charities with causes,
+    quiet roles, proposals, overdue and reminded matches, audit entries, volunteers."""
+    from datetime import timedelta
+
+    from trustee_match.models import AuditEntry, CharityStatus
+
+    long_ago = utcnow() - timedelta(days=30)
+    for _ in range(n):
+        pending = CharityFactory(status=CharityStatus.PENDING, verified_at=None)
+        pending.causes = _some(Cause, 2)
+        need = _need_with(2)
+        need.published_at = long_ago
+        volunteer = _volunteer_with(2)
+        propose_match(staff, need, volunteer)
+        waiting = propose_match(staff, NeedFactory(), VolunteerFactory())
+        approve_match(staff, waiting)
+        waiting.replies_due_at = utcnow() - timedelta(hours=1)
+        waiting.reminded_at = utcnow()
+        db.session.add(
+            AuditEntry(actor_id=staff.id, action="match_approved", target_type="match",
+                       target_id=waiting.id, detail={"note": "x"})
+        )  # fmt: skip
+    db.session.commit()
+
+
+def test_the_staff_console_pages_do_not_query_per_row(app):
+    staff = StaffFactory()
+    _staff_console_rows(staff, 1)
+    volunteer = db.session.scalars(db.select(User).where(User.role == "volunteer")).first()
+    paths = [
+        "/staff/",
+        "/staff/charities",
+        "/staff/needs?quiet=1",
+        "/staff/matches?state=proposed&region=Yorkshire+and+the+Humber&min_score=0",
+        "/staff/matches?state=awaiting_replies&reminded=1",
+        "/staff/audit",
+        "/staff/audit?action=match_approved",
+        "/staff/people",
+        "/staff/people?skill=cybersecurity&available=y",
+        f"/staff/people/{volunteer.id}",
+        "/staff/reports",
+        "/staff/reports?region=London&since=2020-01",
+        "/staff/reports/funnel.csv",
+        "/staff/reports/replies.csv",
+        "/staff/reports/impact",
+        "/staff/digest",
+    ]
+    client = _logged_in(app, staff.email)
+    few = dict(zip(paths, _counts(client, paths), strict=True))
+    _staff_console_rows(staff, 6)
+    many = dict(zip(paths, _counts(client, paths), strict=True))
+    grew = {p: (few[p], many[p]) for p in paths if few[p] != many[p]}
+    assert grew == {}, f"queries grew with rows (few, many): {grew}"

@@ -1,4 +1,4 @@
-"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`."""
+"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`, `staff`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
 privacy_cli = AppGroup("privacy", help="Keep personal data no longer than we said.")
 matches_cli = AppGroup("matches", help="Time-driven steps of matches, and the ranker.")
+staff_cli = AppGroup("staff", help="The staff team: the daily digest.")
 
 
 @taxonomy_cli.command("load")
@@ -182,6 +183,23 @@ def matches_tick() -> None:
             "(`flask matches work` does it)."
         )
     click.echo(f"Pruned {report.changes_pruned} old ranker changes.")
+    if report.digests_sent:
+        click.echo(f"Queued today's staff digest to {report.digests_sent} staff.")
+
+
+@staff_cli.command("digest")
+def staff_digest() -> None:
+    """Queue today's staff digest (once a UTC day; `flask matches tick` also does it)."""
+    from .services.staff_digest import digest_sent_today, send_daily_digest
+
+    if digest_sent_today():
+        click.echo("Today's staff digest has already been queued; nothing sent.")
+        return
+    sent = send_daily_digest()
+    if sent:
+        click.echo(f"Queued today's staff digest to {sent} staff.")
+    else:
+        click.echo("Nothing to send: no staff take the digest, or nothing needs doing.")
 
 
 @matches_cli.command("work")
@@ -359,7 +377,8 @@ def matches_learn(staff_email: str) -> None:
 
 
 def install(app: Flask) -> None:
-    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli, privacy_cli):
+    groups = (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli, privacy_cli, staff_cli)
+    for group in groups:
         app.cli.add_command(group)
 
     @app.shell_context_processor

@@ -22,7 +22,10 @@ def _nav() -> list[tuple[str, str]]:
             ("staff.matches", "Matches"),
             ("staff.ranker", "Ranker"),
             ("staff.charities", "Charities"),
-            ("staff.users", "People"),
+            ("staff.people", "Volunteers"),
+            ("staff.users", "Accounts"),
+            ("staff.reports", "Reports"),
+            ("staff.audit", "Audit log"),
         ]
     if current_user.is_charity:
         return [
@@ -64,10 +67,13 @@ def install(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    from .labels import source_name, state_name
     from .matches.state import closed_note, state_label
 
     app.jinja_env.globals["state_label"] = state_label
     app.jinja_env.globals["closed_note"] = closed_note
+    app.jinja_env.globals["state_name"] = state_name
+    app.jinja_env.globals["source_name"] = source_name
 
     @app.context_processor
     def globals_() -> dict:

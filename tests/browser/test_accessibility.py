@@ -41,6 +41,17 @@ PAGES = {
         "/staff/needs/1/candidates",
         "/staff/needs/1/candidates?skill=data-governance&min_hours=4",
         "/staff/emails",
+        "/staff/emails?status=bounced",
+        "/staff/charities/1",
+        "/staff/needs?quiet=1",
+        "/staff/needs",
+        "/staff/matches?state=proposed&min_score=0.1&source=ranker",
+        "/staff/audit",
+        "/staff/people",
+        "/staff/people?skill=cybersecurity&available=y",
+        "/staff/reports",
+        "/staff/reports/impact",
+        "/staff/digest",
     ],
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -92,6 +103,20 @@ def test_main_pages_have_no_wcag_violations(live_server, browser, axe_source, wi
             problems += [f"{path} @{width}px: {v}" for v in axe_violations(page, axe_source)]
         page.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_volunteers_profile_for_staff_has_no_wcag_violations(
+    live_server, browser, axe_source, width
+):
+    page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
+    log_in(page, live_server, "staff@example.org")
+    page.goto(live_server + "/staff/people")
+    with page.expect_navigation():
+        page.locator("main table a").first.click()
+    assert "/staff/people/" in page.url
+    assert axe_violations(page, axe_source) == []
+    page.close()
 
 
 def test_form_errors_are_summarised_and_linked_to_their_fields(live_server, browser, axe_source):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import jinja2
@@ -22,7 +23,8 @@ from trustee_match.extensions import db
 from trustee_match.matches import emails as sends
 from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import CharityStatus, Match, OutboxMessage, User
-from trustee_match.services import accounts, charities
+from trustee_match.models.base import utcnow
+from trustee_match.services import accounts, charities, staff_digest
 
 from ..conftest import PASSWORD
 from ..factories import (
@@ -110,7 +112,17 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
         rows.match, (sends.VOLUNTEER, sends.CHARITY)
     ),
     "match_outcome_question": lambda rows: sends.send_outcome_question(rows.match),
+    # The approved match in _rows is overdue and reminded, so the digest names it.
+    "staff_digest": lambda rows: _overdue_then_digest(rows.match),
+    "staff_match_expired": lambda rows: staff_digest.tell_staff_of_expiry(rows.match),
 }
+
+
+def _overdue_then_digest(match: Match) -> int:
+    match.replies_due_at = utcnow() - timedelta(hours=1)
+    match.reminded_at = utcnow()
+    db.session.commit()
+    return staff_digest.send_daily_digest()
 
 
 @contextmanager

@@ -1,5 +1,6 @@
-"""Time-driven steps: reminders, expiry at the deadline, the outcome question, and a ranker
-run for needs nobody has been proposed for yet."""
+"""Time-driven steps: reminders, expiry at the deadline (staff are told too), the outcome
+question, a ranker run for needs nobody has been proposed for yet, and the staff's daily
+digest (once a day)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..models.base import utcnow
 from ..ranking.changes import prune_changes
 from ..ranking.runs import queue_run_for_new_needs
 from ..services.errors import InvalidTransition
+from ..services.staff_digest import send_daily_digest, tell_staff_of_expiry
 from . import emails
 from .state import move
 
@@ -26,6 +28,7 @@ class ScheduleReport:
     outcome_asked: int = 0
     new_needs_queued: int = 0  # open needs with no match yet, in a ranker run just queued
     changes_pruned: int = 0  # old rows of the ranker's change log
+    digests_sent: int = 0  # staff digests queued (the first tick of a UTC day)
 
 
 def run_schedule(now: datetime | None = None) -> ScheduleReport:
@@ -35,6 +38,7 @@ def run_schedule(now: datetime | None = None) -> ScheduleReport:
     run = queue_run_for_new_needs()
     report.new_needs_queued = len(run.need_ids or ()) if run is not None else 0
     report.changes_pruned = prune_changes()
+    report.digests_sent = send_daily_digest()
     return report
 
 
@@ -51,6 +55,7 @@ def process_due_matches(now: datetime | None = None) -> ScheduleReport:
         except InvalidTransition:
             continue  # somebody replied in the meantime
         emails.send_expired(match)
+        tell_staff_of_expiry(match)
         db.session.commit()
         report.expired += 1
 

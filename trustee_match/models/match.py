@@ -89,6 +89,10 @@ class Match(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     volunteer_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
+    # For the ranker's proposals: its place in the role's list (1 = best) and the weights
+    # version that scored it (0 = the default weights); None for older rows and by hand.
+    rank_position: Mapped[int | None]
+    weights_version: Mapped[int | None]
     reject_reason: Mapped[RejectReason | None] = mapped_column(str_enum(RejectReason, 32))
     volunteer_reply: Mapped[Reply | None] = mapped_column(str_enum(Reply))
     volunteer_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Index, String
+from sqlalchemy import BigInteger, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     second_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last TOTP time step accepted: a code is refused if its step is not later (no replay).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger())
+    # Staff only: True stops the daily digest and the expired-match notes.
+    staff_digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     volunteer_profile: Mapped[VolunteerProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -38,6 +38,7 @@ from ..models.base import utcnow
 from ..services.audit import record_audit
 from ..services.errors import NotAllowed
 from . import proposal_plan as plan
+from .learning import current_weights
 from .live_index import live_index
 
 S = MatchState
@@ -135,13 +136,17 @@ def _refresh(
     say(f"Ranking {len(scope):,} open roles against {report.volunteers:,} volunteers")
     db.session.commit()  # no transaction stays open while the batch runs
     chosen, cost = plan.choose(index, scope, k, cap, exclude, plan.room(cap, held))
+    live = current_weights()
+    version = live.id if live is not None else 0  # 0: the default weights
     totals: Counter[str] = Counter()
     step = max(1, len(scope) // 20)
     for done, need_id in enumerate(scope, start=1):
         counts: Counter[str] = Counter()
         if chosen[need_id] or held[need_id]:
             try:
-                counts = _refresh_need(need_id, chosen[need_id], held[need_id], actor)
+                counts = _refresh_need(
+                    need_id, chosen[need_id], held[need_id], actor, weights_version=version
+                )
                 db.session.flush()
             except IntegrityError:  # someone proposed one of these pairs a moment ago
                 db.session.rollback()
@@ -196,11 +201,18 @@ def _scored(proposal: Proposal) -> dict:
 
 
 def _refresh_need(
-    need_id: int, wanted: list[Proposal], held: dict[int, plan.Held], actor: User | None
+    need_id: int,
+    wanted: list[Proposal],
+    held: dict[int, plan.Held],
+    actor: User | None,
+    weights_version: int | None = None,
 ) -> Counter[str]:
     """Bring one need's unreviewed ranker proposals in line with `wanted` (the caller commits).
     A proposal staff acted on meanwhile is left as it is."""
     counts: Counter[str] = Counter()
+    # Where each stands in the role's list, for the reports' acceptance by rank position.
+    ranked = sorted(wanted, key=lambda p: -float(p.score))
+    place = {int(p.volunteer_id): n for n, p in enumerate(ranked, start=1)}
     fresh = {int(p.volunteer_id): p for p in wanted}
     for volunteer_id, stored in held.items():
         proposal = fresh.pop(volunteer_id, None)
@@ -216,7 +228,12 @@ def _refresh_need(
         counts["kept"] += db.session.execute(
             update(Match)
             .where(Match.id == stored.match_id, Match.state == S.PROPOSED)
-            .values(**scored, updated_at=utcnow())
+            .values(
+                **scored,
+                rank_position=place[volunteer_id],
+                weights_version=weights_version,
+                updated_at=utcnow(),
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
     for proposal in fresh.values():
@@ -225,6 +242,8 @@ def _refresh_need(
             volunteer_id=int(proposal.volunteer_id),
             state=S.PROPOSED,
             source="ranker",
+            rank_position=place[int(proposal.volunteer_id)],
+            weights_version=weights_version,
             **_scored(proposal),
         )
         db.session.add(match)

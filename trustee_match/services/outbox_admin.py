@@ -9,6 +9,7 @@ from ..models import OutboxMessage, OutboxStatus, User
 from ..models.base import utcnow
 from .audit import record_audit
 from .errors import InvalidTransition, NotAllowed
+from .staff_overview import BOUNCE_EVENTS
 
 # Failures after which SendGrid may already have delivered the email.
 _MAYBE_SENT = ("may have accepted it", "may or may not have been sent")
@@ -25,6 +26,18 @@ def messages_with_status(status: OutboxStatus, limit: int = 200) -> list[OutboxM
         db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.status == status)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def bounced_messages(limit: int = 200) -> list[OutboxMessage]:
+    """Emails the provider reported as bounced, dropped or marked as spam, newest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.delivery_status.in_(BOUNCE_EVENTS))
             .order_by(OutboxMessage.id.desc())
             .limit(limit)
         )

@@ -9,19 +9,34 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..models import OutboxMessage, OutboxStatus
 from ..services.errors import ServiceError
-from ..services.outbox_admin import may_have_been_sent, messages_with_status, requeue_email
+from ..services.outbox_admin import (
+    bounced_messages,
+    may_have_been_sent,
+    messages_with_status,
+    requeue_email,
+)
 from .blueprint import bp
 from .forms import ConfirmForm
+
+TABS = [
+    ("failed", "Failed"),
+    ("unconfirmed", "Not confirmed"),
+    ("bounced", "Bounced"),
+    ("pending", "Waiting to send"),
+    ("sent", "Sent"),
+]
 
 
 @bp.route("/emails")
 def emails() -> str:
     status = request.args.get("status", "failed")
-    if status not in ("failed", "unconfirmed", "pending", "sent"):
+    if status not in dict(TABS):
         abort(404)
+    rows = bounced_messages() if status == "bounced" else messages_with_status(OutboxStatus(status))
     return render_template(
         "staff/emails.html",
-        emails=messages_with_status(OutboxStatus(status)),
+        emails=rows,
+        tabs=TABS,
         tab=status,
         offer_resend=status in (OutboxStatus.FAILED, OutboxStatus.UNCONFIRMED),
         form=ConfirmForm(),

@@ -3,9 +3,11 @@ withdraw, history."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -13,6 +15,8 @@ from ..extensions import db
 from ..matches.actions import approve_match, propose_match, reject_match, withdraw_match
 from ..matches.pages import with_page_details
 from ..models import (
+    Cause,
+    Charity,
     Match,
     MatchState,
     MatchTransition,
@@ -21,13 +25,22 @@ from ..models import (
     OutboxMessage,
     RejectReason,
     User,
+    need_causes,
 )
 from ..models.base import utcnow
 from ..ranking.runs import ask_for_run, latest_run, run_report
+from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
+from ..services.staff_overview import outcome_missing_filter
 from ..services.volunteer_search import volunteer_search
 from .blueprint import bp
-from .forms import ConfirmForm, ProposeMatchForm, RejectMatchForm, VolunteerSearchForm
+from .forms import (
+    ConfirmForm,
+    MatchFilterForm,
+    ProposeMatchForm,
+    RejectMatchForm,
+    VolunteerSearchForm,
+)
 
 PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20
@@ -50,7 +63,7 @@ _CLOSED = [
 def _matches_query(tab: str):
     query = select(Match).options(
         selectinload(Match.need).selectinload(Need.charity),
-        selectinload(Match.volunteer),
+        selectinload(Match.volunteer).selectinload(User.volunteer_profile),
     )
     if tab == "stalled":
         # Lapsed, or past the deadline and not yet swept up by the scheduler.
@@ -68,23 +81,72 @@ def _matches_query(tab: str):
     return query.where(Match.state == MatchState(tab)).order_by(Match.created_at)
 
 
+def _filtered(query, form: MatchFilterForm):
+    """The queue narrowed by the filters staff chose (each one optional)."""
+    data = form.data
+    if data["cause"]:
+        query = query.where(
+            Match.need_id.in_(
+                select(need_causes.c.need_id)
+                .join(Cause, Cause.id == need_causes.c.cause_id)
+                .where(Cause.slug == data["cause"])
+            )
+        )
+    if data["region"]:
+        query = query.where(Match.need_id.in_(select(Need.id).where(Need.region == data["region"])))
+    if (data["charity"] or "").strip():
+        like = "%" + data["charity"].strip().lower().replace("%", "").replace("_", "") + "%"
+        query = query.where(
+            Match.need_id.in_(
+                select(Need.id)
+                .join(Charity, Charity.id == Need.charity_id)
+                .where(func.lower(Charity.name).like(like))
+            )
+        )
+    if data["min_score"] is not None:
+        query = query.where(Match.score >= float(data["min_score"]))
+    if data["source"]:
+        query = query.where(Match.source == data["source"])
+    if data["min_age"] is not None:
+        query = query.where(Match.created_at <= utcnow() - timedelta(days=data["min_age"]))
+    if request.args.get("reminded"):
+        query = query.where(Match.reminded_at.is_not(None))
+    if request.args.get("outcome_due"):
+        query = query.where(outcome_missing_filter())
+    return query
+
+
+def match_filter_form() -> MatchFilterForm:
+    """The filter form from the query string, with the causes to choose from."""
+    form = MatchFilterForm(request.args)
+    causes = db.session.scalars(select(Cause).order_by(Cause.position)).all()
+    form.cause.choices = [("", "Any cause")] + [(c.slug, c.name) for c in causes]
+    return form
+
+
 @bp.route("/matches")
-def matches() -> str:
+def matches() -> tuple[str, int]:
     tab = request.args.get("state", "proposed")
     if tab not in dict(TABS):
         abort(404)
+    form = match_filter_form()
+    valid = form.validate()
+    query = _filtered(_matches_query(tab), form) if valid else _matches_query(tab)
     page = request.args.get("page", 1, type=int)
-    results = db.paginate(_matches_query(tab), page=page, per_page=PAGE_SIZE, error_out=False)
+    results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     run = latest_run()
-    return render_template(
+    html = render_template(
         "staff/matches.html",
         results=results,
         tab=tab,
         tabs=TABS,
+        filters=form,
+        filter_args={k: v for k, v in request.args.items() if k not in ("page", "state")},
         form=ConfirmForm(),
         run=run,
         run_report=run_report(run) if run is not None else None,
     )
+    return html, 200 if valid else 400
 
 
 @bp.route("/matches/rank", methods=["POST"])
@@ -155,6 +217,7 @@ def propose() -> tuple[str, int] | Response:
         search_args={k: v for k, v in request.args.items() if k != "page"},
         one_role=chosen_need is not None and len(form.need_id.choices or []) == 1,
     )
+    record_contact_views(current_user, [u.id for u in results.items], "propose a match")
     return page_html, 400 if search.errors else 200
 
 
@@ -171,7 +234,7 @@ def match(match_id: int) -> str:
     emails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.match_id == match.id).order_by(OutboxMessage.id)
     ).all()
-    return render_template(
+    html = render_template(
         "staff/match.html",
         match=match,
         back_tab=match.state.value if match.state.value in dict(TABS) else "closed",
@@ -179,6 +242,9 @@ def match(match_id: int) -> str:
         confirm_form=ConfirmForm(),
         reject_form=RejectMatchForm(),
     )
+    # After rendering: the commit would otherwise expire what the template reads.
+    record_contact_views(current_user, [match.volunteer_id], f"match {match.id}")
+    return html
 
 
 @bp.route("/matches/<int:match_id>/<action>", methods=["POST"])

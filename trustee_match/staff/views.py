@@ -5,41 +5,33 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from ..downloads import json_download
 from ..extensions import db
-from ..models import Charity, CharityMember, CharityStatus, Need, NeedStatus, Role, User
+from ..models import Charity, CharityMember, CharityStatus, Need, User
 from ..models.volunteer import VolunteerProfile
 from ..permissions import can_delete_account
 from ..services import privacy
 from ..services.accounts import set_user_active
-from ..services.charities import reject_charity, verify_charity
+from ..services.audit import record_contact_views
+from ..services.charities import register_link, reject_charity, verify_charity
 from ..services.errors import ServiceError
+from ..services.staff_overview import QUIET_NEED_DAYS, days_since, todays_work
 from .blueprint import bp
 from .forms import ConfirmForm, RejectCharityForm, UserSearchForm
 
 PAGE_SIZE = 50
 
 
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
-
-
 @bp.route("/")
 def dashboard() -> str:
-    counts = {
-        "pending_charities": _count(
-            select(Charity.id).where(Charity.status == CharityStatus.PENDING)
-        ),
-        "verified_charities": _count(
-            select(Charity.id).where(Charity.status == CharityStatus.VERIFIED)
-        ),
-        "open_needs": _count(select(Need.id).where(Need.status == NeedStatus.OPEN)),
-        "volunteers": _count(select(User.id).where(User.role == Role.VOLUNTEER)),
-    }
-    return render_template("staff/dashboard.html", counts=counts)
+    """What needs doing today, each with a count and a link."""
+    return render_template("staff/dashboard.html", work=todays_work(), quiet_days=QUIET_NEED_DAYS)
+
+
+CHARITY_TABS = [("pending", "Waiting"), ("verified", "Verified"), ("rejected", "Not verified")]
 
 
 @bp.route("/charities")
@@ -47,18 +39,32 @@ def charities() -> str:
     status = request.args.get("status", CharityStatus.PENDING.value)
     if status not in {s.value for s in CharityStatus}:
         abort(404)
-    rows = db.session.scalars(
-        select(Charity).where(Charity.status == status).order_by(Charity.created_at)
-    ).all()
-    return render_template("staff/charities.html", charities=rows, tab=status)
+    query = (
+        select(Charity)
+        .where(Charity.status == status)
+        .options(selectinload(Charity.causes))
+        .order_by(Charity.created_at, Charity.id)  # oldest first: the longest wait on top
+    )
+    page = request.args.get("page", 1, type=int)
+    results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "staff/charities.html",
+        results=results,
+        tab=status,
+        tabs=CHARITY_TABS,
+        days_since=days_since,
+    )
 
 
-@bp.route("/charities/<int:charity_id>")
-def charity(charity_id: int) -> str:
+def _charity_page(charity_id: int, reject_form: RejectCharityForm | None = None) -> str:
     charity = db.one_or_404(
         select(Charity)
         .where(Charity.id == charity_id)
-        .options(selectinload(Charity.members).joinedload(CharityMember.user))
+        .options(
+            selectinload(Charity.members).joinedload(CharityMember.user),
+            selectinload(Charity.causes),
+            joinedload(Charity.verified_by),
+        )
     )
     needs = db.session.scalars(
         select(Need).where(Need.charity_id == charity.id).order_by(Need.created_at.desc())
@@ -67,9 +73,16 @@ def charity(charity_id: int) -> str:
         "staff/charity.html",
         charity=charity,
         needs=needs,
-        reject_form=RejectCharityForm(),
+        register=register_link(charity.regulator_number),
+        days_waiting=days_since(charity.created_at),
+        reject_form=reject_form or RejectCharityForm(),
         verify_form=ConfirmForm(),
     )
+
+
+@bp.route("/charities/<int:charity_id>")
+def charity(charity_id: int) -> str:
+    return _charity_page(charity_id)
 
 
 @bp.route("/charities/<int:charity_id>/verify", methods=["POST"])
@@ -98,9 +111,7 @@ def reject(charity_id: int) -> str | Response:
         else:
             flash(f"{charity.name} was not verified. Its members have been told why.", "success")
         return redirect(url_for("staff.charities"))
-    return render_template(
-        "staff/charity.html", charity=charity, reject_form=form, verify_form=ConfirmForm()
-    ), 400
+    return _charity_page(charity.id, form), 400
 
 
 @bp.route("/users")
@@ -132,13 +143,16 @@ def users() -> str:
         )
     page = request.args.get("page", 1, type=int)
     results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template(
+    html = render_template(
         "staff/users.html",
         form=form,
         results=results,
         toggle_form=ConfirmForm(),
         deletable={u.id for u in results.items if can_delete_account(current_user, u)},
     )
+    volunteers = [u.id for u in results.items if u.is_volunteer]
+    record_contact_views(current_user, volunteers, "people")
+    return html
 
 
 @bp.route("/users/<int:user_id>/export", methods=["POST"])
