@@ -143,6 +143,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         # Emailed links work for whoever holds them, logged in or not; they log no one in.
         ("GET", w["accept_link"], everyone),
         ("POST", w["accept_link"], everyone),
+        ("GET", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("POST", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         # Only SendGrid, with a valid signature, may post events.
         ("POST", "/webhooks/sendgrid", dict.fromkeys(ACTORS, FORBIDDEN)),
         # The local mailbox exists only where DEV_MAILBOX is on (development and tests); see
@@ -238,7 +240,12 @@ def test_every_page_with_personal_data_tells_caches_not_to_store_it(app, world):
             if private and response.headers.get("Cache-Control") != "no-store":
                 stored.append((actor, path, response.headers.get("Cache-Control")))
     anonymous = app.test_client()
-    for path in (world["accept_link"], "/account/reset-password/x", "/account/verify/x"):
+    for path in (
+        world["accept_link"],
+        "/account/reset-password/x",
+        "/account/verify/x",
+        f"/links/role/{world['open_need'].id}/close/x",
+    ):
         if anonymous.get(path).headers.get("Cache-Control") != "no-store":
             stored.append(("anonymous", path))
     assert stored == []

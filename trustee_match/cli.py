@@ -143,6 +143,10 @@ def matches_tick() -> None:
             f"Queued a ranker run for {report.new_needs_queued} new roles "
             "(`flask matches work` does it)."
         )
+    click.echo(
+        f"Closed {report.roles_closed} roles past their closing date, asked about "
+        f"{report.recruiting_asked} roles open two months."
+    )
     click.echo(f"Pruned {report.changes_pruned} old ranker changes.")
 
 

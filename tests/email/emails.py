@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -21,8 +22,9 @@ from flask import current_app
 from trustee_match.extensions import db
 from trustee_match.matches import emails as sends
 from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import CharityStatus, Match, OutboxMessage, User
-from trustee_match.services import accounts, charities
+from trustee_match.models import CharityStatus, Match, NeedStatus, OutboxMessage, User
+from trustee_match.models.base import utcnow
+from trustee_match.services import accounts, charities, listings
 
 from ..conftest import PASSWORD
 from ..factories import (
@@ -82,6 +84,17 @@ def _pending_charity_with_a_member():
     return charity
 
 
+def _close_by_date(rows: Rows) -> None:
+    need = NeedFactory(charity=rows.match.need.charity, closing_date=date.today() - timedelta(1))
+    listings.close_past_closing_date()
+    assert need.status == NeedStatus.CLOSED
+
+
+def _ask_still_recruiting(rows: Rows) -> None:
+    NeedFactory(charity=rows.match.need.charity, published_at=utcnow() - timedelta(days=61))
+    assert listings.ask_still_recruiting() == 1
+
+
 # What makes the app send each kind. The proposal went out when _rows approved the match.
 SENDERS: dict[str, Callable[[Rows], object]] = {
     "verify_email": lambda rows: accounts.register_volunteer(
@@ -110,6 +123,8 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
         rows.match, (sends.VOLUNTEER, sends.CHARITY)
     ),
     "match_outcome_question": lambda rows: sends.send_outcome_question(rows.match),
+    "role_closed": lambda rows: _close_by_date(rows),
+    "role_still_recruiting": lambda rows: _ask_still_recruiting(rows),
 }
 
 

@@ -149,8 +149,9 @@ def withdraw_match(actor: User, match: Match, note: str = "") -> None:
     db.session.commit()
 
 
-def withdraw_open_matches_of(actor: User, need: Need) -> None:
-    """A need closing withdraws its open matches (the caller commits)."""
+def withdraw_open_matches_of(actor: User | None, need: Need) -> None:
+    """A need closing withdraws its open matches (the caller commits). No actor: the clock
+    closed it (its closing date passed)."""
     for match in db.session.scalars(
         select(Match).where(Match.need_id == need.id, Match.state.in_(OPEN_STATES))
     ):

@@ -1,5 +1,5 @@
-"""Time-driven steps: reminders, expiry at the deadline, the outcome question, and a ranker
-run for needs nobody has been proposed for yet."""
+"""Time-driven steps: reminders, expiry at the deadline, the outcome question, fresh listings,
+and a ranker run for needs nobody has been proposed for yet."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..models.base import utcnow
 from ..ranking.changes import prune_changes
 from ..ranking.runs import queue_run_for_new_needs
 from ..services.errors import InvalidTransition
+from ..services.listings import ask_still_recruiting, close_past_closing_date
 from . import emails
 from .state import move
 
@@ -26,12 +27,16 @@ class ScheduleReport:
     outcome_asked: int = 0
     new_needs_queued: int = 0  # open needs with no match yet, in a ranker run just queued
     changes_pruned: int = 0  # old rows of the ranker's change log
+    roles_closed: int = 0  # past their closing date
+    recruiting_asked: int = 0  # open 60 days: "still recruiting?"
 
 
 def run_schedule(now: datetime | None = None) -> ScheduleReport:
     """One tick of the clock (`flask matches tick`, or the development background thread):
     the due match steps, a ranker run for new needs, and pruning the ranker's change log."""
     report = process_due_matches(now)
+    report.roles_closed = close_past_closing_date(now.date() if now else None)
+    report.recruiting_asked = ask_still_recruiting(now)
     run = queue_run_for_new_needs()
     report.new_needs_queued = len(run.need_ids or ()) if run is not None else 0
     report.changes_pruned = prune_changes()

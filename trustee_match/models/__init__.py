@@ -19,6 +19,13 @@ from .ranker_change import ChangeKind, RankerChange
 from .ranker_run import ACTIVE_RUN_STATES, RankerRun, RunState
 from .ranker_weights import RankerWeights, WeightsStatus
 from .remember import RememberToken
+from .self_service import (
+    AlertFrequency,
+    BoardMember,
+    CharityInvitation,
+    SentAlert,
+    board_member_skills,
+)
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -30,11 +37,14 @@ __all__ = [
     "LIVE_STATES",
     "OPEN_STATES",
     "REGIONS",
+    "AlertFrequency",
     "AuditEntry",
     "BoardExperience",
+    "BoardMember",
     "Cause",
     "ChangeKind",
     "Charity",
+    "CharityInvitation",
     "CharityMember",
     "CharityStatus",
     "EmailEvent",
@@ -56,12 +66,14 @@ __all__ = [
     "Reply",
     "Role",
     "RunState",
+    "SentAlert",
     "Skill",
     "SkillLevel",
     "User",
     "VolunteerProfile",
     "VolunteerSkill",
     "WeightsStatus",
+    "board_member_skills",
     "charity_causes",
     "need_causes",
     "normalise_email",

@@ -1,0 +1,45 @@
+"""The pages behind emailed links that are not about a match (those live in respond/)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_wtf import FlaskForm
+
+from ..extensions import limiter
+from ..services.listings import (
+    RecruitingLink,
+    RecruitingView,
+    inspect_recruiting_link,
+    use_recruiting_link,
+)
+
+bp = Blueprint("links", __name__)
+
+_RECRUITING_CODES = {
+    RecruitingLink.READY: 200,
+    RecruitingLink.DONE: 200,
+    RecruitingLink.ENDED: 200,
+    RecruitingLink.INVALID: 404,
+    RecruitingLink.EXPIRED: 410,
+    RecruitingLink.USED: 410,
+}
+
+
+def _recruiting_page(view: RecruitingView, form: FlaskForm):
+    page = render_template("links/recruiting.html", view=view, form=form)
+    return page, _RECRUITING_CODES[view.status]
+
+
+@bp.route("/role/<int:need_id>/<answer>/<token>", methods=["GET"])
+@limiter.limit("60 per minute")
+def recruiting(need_id: int, answer: str, token: str):
+    return _recruiting_page(inspect_recruiting_link(need_id, answer, token), FlaskForm())
+
+
+@bp.route("/role/<int:need_id>/<answer>/<token>", methods=["POST"])
+@limiter.limit("30 per minute")
+def recruiting_act(need_id: int, answer: str, token: str):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        return _recruiting_page(inspect_recruiting_link(need_id, answer, token), form)
+    return _recruiting_page(use_recruiting_link(need_id, answer, token), form)
