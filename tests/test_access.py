@@ -61,6 +61,7 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
     n, d, c = w["open_need"].id, w["draft"].id, w["pending"].id
     m, pr = w["match"].id, w["proposal"].id
     v = w["people"]["volunteer"].id
+    mm = w["people"]["member"].memberships[0].id
     everyone = dict.fromkeys(ACTORS, OK)
 
     def only(actor, got=OK, other=FORBIDDEN, **overrides):
@@ -114,6 +115,11 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", f"/charity/needs/{d}", only("member", other_member=MISSING)),
         ("GET", f"/charity/needs/{d}/edit", only("member", other_member=MISSING)),
         ("POST", f"/charity/needs/{d}/status", only("member", DONE, other_member=MISSING)),
+        ("GET", "/charity/colleagues", only("member", **member_only)),
+        # Empty forms come back with their errors; the charity's only member can't leave.
+        ("POST", "/charity/colleagues/invite", only("member", **member_only)),
+        ("POST", "/charity/colleagues/match-emails", only("member", **member_only)),
+        ("POST", f"/charity/colleagues/{mm}/remove", only("member", DONE, other_member=MISSING)),
         ("GET", "/staff/", only("staff")),
         ("GET", "/staff/charities", only("staff")),
         ("GET", f"/staff/charities/{c}", only("staff")),
@@ -144,6 +150,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", w["accept_link"], everyone),
         ("POST", w["accept_link"], everyone),
         ("GET", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("GET", "/links/invitation/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("POST", "/links/invitation/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         ("POST", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         # Only SendGrid, with a valid signature, may post events.
         ("POST", "/webhooks/sendgrid", dict.fromkeys(ACTORS, FORBIDDEN)),

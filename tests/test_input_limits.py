@@ -12,6 +12,7 @@ from wtforms import Field, SelectFieldBase
 from trustee_match.extensions import db
 from trustee_match.forms_common import SafeForm
 from trustee_match.models import User
+from trustee_match.charity import forms as charity_forms
 from trustee_match.staff import forms as staff_forms
 
 from .conftest import PASSWORD, login, post_form
@@ -89,7 +90,9 @@ def test_a_one_megabyte_value_on_a_logged_in_form_gets_the_too_large_page(client
 
 def _all_form_classes() -> list[type[SafeForm]]:
     classes = all_form_classes()
-    classes.remove(staff_forms.ConfirmForm)  # no fields: a bare CSRF-protected button
+    # No fields: bare CSRF-protected buttons.
+    classes.remove(staff_forms.ConfirmForm)
+    classes.remove(charity_forms.ConfirmForm)
     return classes
 
 

@@ -176,6 +176,7 @@ ALLOWED_STATE_TESTS = {
     ("respond/page.html", "view.status"),
     # The same for the other emailed links' pages (RecruitingLink, InviteLink, ...).
     ("links/recruiting.html", "view.status"),
+    ("links/invitation.html", "view.status"),
 }
 
 

@@ -73,7 +73,7 @@ def register_request_guard(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
-    from .charity.views import bp as charity_bp
+    from .charity import bp as charity_bp
     from .dev.views import bp as dev_bp
     from .links.views import bp as links_bp
     from .public.views import bp as public_bp

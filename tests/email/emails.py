@@ -24,7 +24,7 @@ from trustee_match.matches import emails as sends
 from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.models import CharityStatus, Match, NeedStatus, OutboxMessage, User
 from trustee_match.models.base import utcnow
-from trustee_match.services import accounts, charities, listings
+from trustee_match.services import accounts, charities, colleagues, listings
 
 from ..conftest import PASSWORD
 from ..factories import (
@@ -124,6 +124,9 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
     ),
     "match_outcome_question": lambda rows: sends.send_outcome_question(rows.match),
     "role_closed": lambda rows: _close_by_date(rows),
+    "colleague_invitation": lambda rows: colleagues.invite_colleague(
+        rows.match.need.charity.members[0].user, rows.match.need.charity, "jo@example.org"
+    ),
     "role_still_recruiting": lambda rows: _ask_still_recruiting(rows),
 }
 

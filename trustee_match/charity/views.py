@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,8 +13,8 @@ from ..matches.pages import (
     with_list_details,
     with_page_details,
 )
-from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
-from ..permissions import can_edit_need, can_view_match, matches_visible_to, require_role
+from ..models import Cause, Charity, Match, MatchState, Need, Skill
+from ..permissions import can_edit_need, can_view_match, matches_visible_to
 from ..services import taxonomy
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
@@ -25,10 +25,8 @@ from ..services.needs import (
     update_need,
     with_need_details,
 )
+from .blueprint import bp
 from .forms import CharityProfileForm, NeedForm, NeedStatusForm
-
-bp = Blueprint("charity", __name__)
-bp.before_request(require_role(Role.CHARITY))
 
 
 def _my_charity() -> Charity:

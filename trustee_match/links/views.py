@@ -6,12 +6,14 @@ from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 
 from ..extensions import limiter
+from ..services.colleagues import InviteLink, accept_invitation, inspect_invitation
 from ..services.listings import (
     RecruitingLink,
     RecruitingView,
     inspect_recruiting_link,
     use_recruiting_link,
 )
+from .forms import JoinCharityForm
 
 bp = Blueprint("links", __name__)
 
@@ -43,3 +45,29 @@ def recruiting_act(need_id: int, answer: str, token: str):
     if not form.validate_on_submit():
         return _recruiting_page(inspect_recruiting_link(need_id, answer, token), form)
     return _recruiting_page(use_recruiting_link(need_id, answer, token), form)
+
+
+_INVITE_CODES = {
+    InviteLink.READY: 200,
+    InviteLink.DONE: 200,
+    InviteLink.HAS_ACCOUNT: 409,
+    InviteLink.INVALID: 404,
+    InviteLink.EXPIRED: 410,
+    InviteLink.USED: 410,
+}
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def invitation(token: str):
+    form = JoinCharityForm()
+    view = inspect_invitation(token)
+    if view.status == InviteLink.READY and form.validate_on_submit():
+        view = accept_invitation(
+            token,
+            contact_name=form.contact_name.data,
+            job_title=form.job_title.data,
+            password=form.password.data,
+        )
+    page = render_template("links/invitation.html", view=view, form=form)
+    return page, _INVITE_CODES[view.status]

@@ -1,0 +1,1 @@
+"""The board skills audit (filled in with the board feature)."""
