@@ -8,8 +8,9 @@ import pytest
 
 from config import TestConfig
 from trustee_match import create_app
+from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import CharityStatus, NeedStatus
+from trustee_match.models import BoardMember, CharityStatus, NeedStatus
 
 from .conftest import login, outbox_for
 from .factories import (
@@ -44,7 +45,11 @@ def world(app):
     approve_match(people["staff"], match)
     proposal = propose_match(people["staff"], NeedFactory(charity=charity), VolunteerFactory())
     accept_link = re.search(r"/respond/\S+", outbox_for("vol.secret@example.org")[0].text_body)
+    trustee = BoardMember(charity_id=charity.id, name="Secret Trustee Name")
+    db.session.add(trustee)
+    db.session.commit()
     return {
+        "board_member": trustee,
         "match": match,
         "proposal": proposal,
         "accept_link": accept_link.group(0),
@@ -62,6 +67,7 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
     m, pr = w["match"].id, w["proposal"].id
     v = w["people"]["volunteer"].id
     mm = w["people"]["member"].memberships[0].id
+    bm = w["board_member"].id
     everyone = dict.fromkeys(ACTORS, OK)
 
     def only(actor, got=OK, other=FORBIDDEN, **overrides):
@@ -116,6 +122,10 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", f"/charity/needs/{d}/edit", only("member", other_member=MISSING)),
         ("POST", f"/charity/needs/{d}/status", only("member", DONE, other_member=MISSING)),
         ("GET", "/charity/colleagues", only("member", **member_only)),
+        ("GET", "/charity/board", only("member", **member_only)),
+        ("POST", "/charity/board/members", only("member", DONE, other_member=DONE)),
+        ("POST", "/charity/board/draft-role", only("member", DONE, other_member=DONE)),
+        ("POST", f"/charity/board/members/{bm}/remove", only("member", DONE, other_member=MISSING)),
         # Empty forms come back with their errors; the charity's only member can't leave.
         ("POST", "/charity/colleagues/invite", only("member", **member_only)),
         ("POST", "/charity/colleagues/match-emails", only("member", **member_only)),
@@ -224,6 +234,7 @@ def test_no_page_shows_a_volunteer_email_or_another_charity_draft(app, world):
             assert "vol.secret@example.org" not in html, f"{actor} sees the email on {path}"
             if actor != "member":
                 assert "Secret draft role" not in html, f"{actor} sees the draft on {path}"
+                assert "Secret Trustee Name" not in html, f"{actor} sees the board on {path}"
     staff = app.test_client()
     login(staff, world["people"]["staff"].email)
     assert "vol.secret@example.org" in staff.get("/staff/users").get_data(as_text=True)

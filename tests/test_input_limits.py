@@ -9,10 +9,10 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectFieldBase
 
+from trustee_match.charity import forms as charity_forms
 from trustee_match.extensions import db
 from trustee_match.forms_common import SafeForm
 from trustee_match.models import User
-from trustee_match.charity import forms as charity_forms
 from trustee_match.staff import forms as staff_forms
 
 from .conftest import PASSWORD, login, post_form

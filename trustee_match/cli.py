@@ -145,7 +145,8 @@ def matches_tick() -> None:
         )
     click.echo(
         f"Closed {report.roles_closed} roles past their closing date, asked about "
-        f"{report.recruiting_asked} roles open two months."
+        f"{report.recruiting_asked} roles open two months, reminded charities of "
+        f"{report.terms_ending} trustees' terms ending."
     )
     click.echo(f"Pruned {report.changes_pruned} old ranker changes.")
 

@@ -22,9 +22,9 @@ from flask import current_app
 from trustee_match.extensions import db
 from trustee_match.matches import emails as sends
 from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import CharityStatus, Match, NeedStatus, OutboxMessage, User
+from trustee_match.models import BoardMember, CharityStatus, Match, NeedStatus, OutboxMessage, User
 from trustee_match.models.base import utcnow
-from trustee_match.services import accounts, charities, colleagues, listings
+from trustee_match.services import accounts, board_audit, charities, colleagues, listings
 
 from ..conftest import PASSWORD
 from ..factories import (
@@ -90,6 +90,12 @@ def _close_by_date(rows: Rows) -> None:
     assert need.status == NeedStatus.CLOSED
 
 
+def _term_ending(rows: Rows) -> None:
+    ends = date.today() + timedelta(days=80)
+    db.session.add(BoardMember(charity_id=rows.match.need.charity_id, term_ends_on=ends))
+    assert board_audit.remind_terms_ending() == 1
+
+
 def _ask_still_recruiting(rows: Rows) -> None:
     NeedFactory(charity=rows.match.need.charity, published_at=utcnow() - timedelta(days=61))
     assert listings.ask_still_recruiting() == 1
@@ -124,6 +130,7 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
     ),
     "match_outcome_question": lambda rows: sends.send_outcome_question(rows.match),
     "role_closed": lambda rows: _close_by_date(rows),
+    "board_term_ending": lambda rows: _term_ending(rows),
     "colleague_invitation": lambda rows: colleagues.invite_colleague(
         rows.match.need.charity.members[0].user, rows.match.need.charity, "jo@example.org"
     ),

@@ -121,3 +121,17 @@ class MatchEmailsForm(SafeForm):
 
 class ConfirmForm(SafeForm):
     """A button that needs nothing but the CSRF token (remove a colleague, leave)."""
+
+
+class BoardMemberForm(SafeForm):
+    name = StringField(
+        "Name",
+        validators=[Optional(), Length(max=100)],
+        description="Leave it blank if you'd rather not say: the audit only needs the skills.",
+    )
+    skills = CheckboxesField("Their skills", coerce=int)
+    term_ends_on = DateField(
+        "Their term ends on",
+        validators=[Optional()],
+        description="We'll remind you three months before, so you can recruit in time.",
+    )
