@@ -110,6 +110,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", f"/volunteer/needs/{d}", only("volunteer", MISSING)),
         ("POST", f"/volunteer/needs/{n}/interest", only("volunteer", DONE)),
         ("GET", "/volunteer/matches", only("volunteer")),
+        ("GET", "/volunteer/alerts", only("volunteer")),
+        ("POST", "/volunteer/alerts", only("volunteer", DONE)),
         ("GET", f"/volunteer/matches/{m}", only("volunteer")),
         ("POST", f"/volunteer/matches/{m}/act", only("volunteer", DONE)),
         ("GET", "/charity/matches", only("member", **member_only)),
@@ -161,6 +163,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("POST", w["accept_link"], everyone),
         ("GET", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         ("GET", "/links/invitation/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("GET", "/links/alerts/unsubscribe/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("POST", "/links/alerts/unsubscribe/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         ("POST", "/links/invitation/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         ("POST", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         # Only SendGrid, with a valid signature, may post events.

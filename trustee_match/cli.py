@@ -1,4 +1,4 @@
-"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`."""
+"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`, `alerts`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ taxonomy_cli = AppGroup("taxonomy", help="The skills and causes vocabularies.")
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
 matches_cli = AppGroup("matches", help="Time-driven steps of matches, and the ranker.")
+alerts_cli = AppGroup("alerts", help="Emailing volunteers new roles that suit them.")
 
 
 @taxonomy_cli.command("load")
@@ -284,8 +285,22 @@ def matches_learn(staff_email: str) -> None:
         click.echo("It passes the safeguards: approve it on the staff Ranker page to use it.")
 
 
+@alerts_cli.command("send")
+@click.option("--digest", is_flag=True, help="The weekly digest (else: 'as soon as it appears').")
+def alerts_send(digest: bool) -> None:
+    """Queue alert emails of new roles to the volunteers who asked for them (run it every few
+    minutes, and with --digest once a week)."""
+    from .services.alerts import send_alerts
+
+    run = send_alerts(digest=digest)
+    kind = "weekly digest" if digest else "instant alert"
+    click.echo(
+        f"Queued {run.emails} {kind} emails about {run.roles} new roles in {run.seconds:.2f} s."
+    )
+
+
 def install(app: Flask) -> None:
-    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli):
+    for group in (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli, alerts_cli):
         app.cli.add_command(group)
 
     @app.shell_context_processor

@@ -22,9 +22,17 @@ from flask import current_app
 from trustee_match.extensions import db
 from trustee_match.matches import emails as sends
 from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import BoardMember, CharityStatus, Match, NeedStatus, OutboxMessage, User
+from trustee_match.models import (
+    AlertFrequency,
+    BoardMember,
+    CharityStatus,
+    Match,
+    NeedStatus,
+    OutboxMessage,
+    User,
+)
 from trustee_match.models.base import utcnow
-from trustee_match.services import accounts, board_audit, charities, colleagues, listings
+from trustee_match.services import accounts, alerts, board_audit, charities, colleagues, listings
 
 from ..conftest import PASSWORD
 from ..factories import (
@@ -90,6 +98,12 @@ def _close_by_date(rows: Rows) -> None:
     assert need.status == NeedStatus.CLOSED
 
 
+def _role_alert(rows: Rows) -> None:
+    rows.volunteer.volunteer_profile.alert_frequency = AlertFrequency.INSTANT
+    need_skills(NeedFactory(charity=rows.match.need.charity), required=("cybersecurity",))
+    assert alerts.send_alerts(digest=False).emails == 1
+
+
 def _term_ending(rows: Rows) -> None:
     ends = date.today() + timedelta(days=80)
     db.session.add(BoardMember(charity_id=rows.match.need.charity_id, term_ends_on=ends))
@@ -131,6 +145,7 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
     "match_outcome_question": lambda rows: sends.send_outcome_question(rows.match),
     "role_closed": lambda rows: _close_by_date(rows),
     "board_term_ending": lambda rows: _term_ending(rows),
+    "role_alert": lambda rows: _role_alert(rows),
     "colleague_invitation": lambda rows: colleagues.invite_colleague(
         rows.match.need.charity.members[0].user, rows.match.need.charity, "jo@example.org"
     ),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 
-from ..extensions import limiter
+from ..extensions import csrf, limiter
+from ..services.alerts import check_unsubscribe, unsubscribe
 from ..services.colleagues import InviteLink, accept_invitation, inspect_invitation
 from ..services.listings import (
     RecruitingLink,
@@ -71,3 +72,21 @@ def invitation(token: str):
         )
     page = render_template("links/invitation.html", view=view, form=form)
     return page, _INVITE_CODES[view.status]
+
+
+@bp.route("/alerts/unsubscribe/<token>", methods=["GET"])
+@limiter.limit("60 per minute")
+def unsubscribe_page(token: str):
+    volunteer = check_unsubscribe(token)
+    form = FlaskForm()
+    page = render_template("links/unsubscribe.html", volunteer=volunteer, done=False, form=form)
+    return page, 200 if volunteer is not None else 404
+
+
+@bp.route("/alerts/unsubscribe/<token>", methods=["POST"])
+@csrf.exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", with no form
+@limiter.limit("30 per minute")
+def unsubscribe_now(token: str):
+    volunteer = unsubscribe(token)
+    page = render_template("links/unsubscribe.html", volunteer=volunteer, done=True, form=None)
+    return page, 200 if volunteer is not None else 404

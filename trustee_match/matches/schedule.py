@@ -14,6 +14,7 @@ from ..models import Match, MatchState
 from ..models.base import utcnow
 from ..ranking.changes import prune_changes
 from ..ranking.runs import queue_run_for_new_needs
+from ..services.alerts import lift_ended_pauses
 from ..services.board_audit import remind_terms_ending
 from ..services.errors import InvalidTransition
 from ..services.listings import ask_still_recruiting, close_past_closing_date
@@ -31,6 +32,7 @@ class ScheduleReport:
     roles_closed: int = 0  # past their closing date
     recruiting_asked: int = 0  # open 60 days: "still recruiting?"
     terms_ending: int = 0  # trustees whose term ends in three months
+    pauses_lifted: int = 0  # volunteers matched again from today
 
 
 def run_schedule(now: datetime | None = None) -> ScheduleReport:
@@ -40,6 +42,7 @@ def run_schedule(now: datetime | None = None) -> ScheduleReport:
     report.roles_closed = close_past_closing_date(now.date() if now else None)
     report.recruiting_asked = ask_still_recruiting(now)
     report.terms_ending = remind_terms_ending(now.date() if now else None)
+    report.pauses_lifted = lift_ended_pauses(now.date() if now else None)
     run = queue_run_for_new_needs()
     report.new_needs_queued = len(run.need_ids or ()) if run is not None else 0
     report.changes_pruned = prune_changes()
