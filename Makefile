@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install test-tools db lint format clean bench-ranker
+.PHONY: run test install test-tools db lint format clean bench-ranker bench-alerts
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test: install test-tools
 ## BENCH_DATABASE_URL, default trustee_bench; seeded on first run, ~5 min). Last line: JSON.
 bench-ranker: install
 	$(BIN)/python tools/bench_ranker.py
+
+## Role alerts for 20,000 opted-in volunteers and 500 new roles, run twice (the second run must
+## queue none), on its own PostgreSQL database (BENCH_ALERTS_DATABASE_URL, default
+## trustee_bench_alerts; seeded on first run). Prints each run's time and emails queued.
+bench-alerts: install
+	$(BIN)/python tools/bench_alerts.py
 
 lint: install
 	$(BIN)/ruff check .

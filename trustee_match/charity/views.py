@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..matches.pages import (
+    MatchActionForm,
     handle_match_action,
     render_match_page,
     with_list_details,
@@ -18,6 +19,7 @@ from ..permissions import can_edit_need, can_view_match, matches_visible_to
 from ..services import taxonomy
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
+from ..services.need_stats import need_rows, reply_record
 from ..services.needs import (
     NeedFields,
     change_need_status,
@@ -25,7 +27,7 @@ from ..services.needs import (
     update_need,
     with_need_details,
 )
-from .blueprint import bp
+from .blueprint import bp, my_charity
 from .forms import CharityProfileForm, NeedForm, NeedStatusForm
 
 
@@ -61,10 +63,19 @@ def dashboard() -> str:
         .where(Match.state == MatchState.AWAITING_REPLIES, Match.charity_reply.is_(None))
         .options(*with_list_details())
     ).all()
+    introduced = db.session.scalars(
+        _charity_matches()
+        .where(Match.state == MatchState.INTRODUCED)
+        .options(*with_list_details())
+    ).all()
     return render_template(
         "charity/dashboard.html",
         charity=charity,
         needs=needs,
+        rows=need_rows(charity),
+        replies=reply_record(charity),
+        introduced=introduced,
+        outcome_form=MatchActionForm(),
         waiting=waiting,
         status_form=NeedStatusForm(),
     )
@@ -129,7 +140,12 @@ def _need_form(need: Need | None) -> NeedForm:
         form.desired_skills.data = [s.id for s in need.desired_skills]
         form.causes.data = [c.id for c in need.causes]
     elif request.method == "GET":
+        # A new role starts where the charity is and with what it works on.
+        charity = my_charity()
         form.remote_ok.data = True
+        form.region.data = charity.region or ""
+        form.town.data = charity.town
+        form.causes.data = [c.id for c in charity.causes]
     return form
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..matches.actions import propose_match
 from ..matches.pages import (
+    MatchActionForm,
     handle_match_action,
     render_match_page,
     with_list_details,
@@ -50,6 +51,12 @@ def dashboard() -> str:
         waiting=waiting,
         suggestions=suggest_needs_for(current_user, k=5),
         completeness=profile_completeness(profile),
+        introduced=db.session.scalars(
+            db.select(Match)
+            .where(Match.volunteer_id == current_user.id, Match.state == MatchState.INTRODUCED)
+            .options(*with_list_details())
+        ).all(),
+        outcome_form=MatchActionForm(),
     )
 
 
