@@ -133,3 +133,13 @@ def test_both_sides_read_the_waiting_sentence_on_the_match_page(app, match):
     assert f"Waiting for your reply (and Priya&#39;s), due {due}" in page
     listing = member.get("/charity/matches").get_data(as_text=True)
     assert f"Waiting for your reply (and Priya&#39;s), due {due}" in listing
+
+
+def test_a_volunteer_never_sees_another_volunteers_match(app, match):
+    approve_match(StaffFactory(), match)
+    VolunteerFactory(email="other@example.org")
+    other = app.test_client()
+    login(other, "other@example.org")
+    assert other.get(f"/volunteer/matches/{match.id}").status_code == 404
+    assert "Canal Boat Trust" not in other.get("/volunteer/matches").get_data(as_text=True)
+    assert other.get("/charity/matches").status_code == 403
