@@ -120,10 +120,10 @@ def lift_ended_pauses(today: date | None = None) -> int:
     return len(profiles)
 
 
-def _subscribers(frequency: AlertFrequency, today: date) -> dict[int, str]:
-    """user id -> display name of every volunteer who wants this kind of alert now."""
+def _subscribers(frequency: AlertFrequency, today: date) -> dict[int, tuple[str, str]]:
+    """user id -> (display name, email) of every volunteer who wants this kind of alert now."""
     rows = db.session.execute(
-        select(VolunteerProfile.user_id, VolunteerProfile.display_name)
+        select(VolunteerProfile.user_id, VolunteerProfile.display_name, User.email)
         .join(User, User.id == VolunteerProfile.user_id)
         .where(
             VolunteerProfile.alert_frequency == frequency,
@@ -134,7 +134,7 @@ def _subscribers(frequency: AlertFrequency, today: date) -> dict[int, str]:
             User.email_bounced_at.is_(None),
         )
     )
-    return dict(rows.tuples().all())
+    return {user_id: (name, email) for user_id, name, email in rows.tuples()}
 
 
 def _taken(need_ids: list[int]) -> set[tuple[int, int]]:
@@ -208,7 +208,7 @@ def send_alerts(*, digest: bool, now: datetime | None = None) -> AlertRun:
             }
             for p in best
         ]
-        _queue_alert(user_id, subscribers[user_id], roles, digest)
+        _queue_alert(user_id, *subscribers[user_id], roles, digest)
         pending += [{"volunteer_id": user_id, "need_id": p.need.id, "sent_at": now} for p in best]
         run.emails += 1
         if run.emails % COMMIT_EVERY == 0:
@@ -222,8 +222,7 @@ def send_alerts(*, digest: bool, now: datetime | None = None) -> AlertRun:
     return run
 
 
-def _queue_alert(user_id: int, name: str, roles: list[dict], digest: bool) -> None:
-    email = db.session.scalar(select(User.email).where(User.id == user_id))
+def _queue_alert(user_id: int, name: str, email: str, roles: list[dict], digest: bool) -> None:
     unsubscribe_link = unsubscribe_url(user_id)
     count = len(roles)
     subject = (
@@ -231,7 +230,7 @@ def _queue_alert(user_id: int, name: str, roles: list[dict], digest: bool) -> No
         if digest or count > 1
         else f"A new trustee role that suits you: {roles[0]['need'].title}"
     )
-    queue_email(
+    message = queue_email(
         "role_alert",
         email,
         subject=subject[:255],
@@ -247,3 +246,4 @@ def _queue_alert(user_id: int, name: str, roles: list[dict], digest: bool) -> No
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+    message.user_id = user_id  # the volunteer's own email, found by account like the others
