@@ -168,3 +168,30 @@ def test_the_dashboard_gives_concrete_hints_to_complete_a_profile(client, volunt
     assert "Add your causes to be matched to more roles." in page
     assert "Add at least 3 skills" in page
     assert "steps done" in page
+
+
+def test_a_second_run_does_not_go_further_down_a_roles_candidates(client, volunteer, monkeypatch):
+    from trustee_match.services import alerts
+
+    monkeypatch.setattr(alerts, "CANDIDATES_PER_ROLE", 1)
+    other = VolunteerFactory(email="second@example.org")
+    give_skills(other.volunteer_profile, "cybersecurity")
+    for user in (volunteer, other):
+        user.volunteer_profile.alert_frequency = AlertFrequency.INSTANT
+    db.session.commit()
+    _role("Digital trustee")
+    assert send_alerts(digest=False).emails == 1
+    assert send_alerts(digest=False).emails == 0
+
+
+def test_many_new_roles_come_in_one_email_counted_and_never_again(client, volunteer):
+    _opt_in(client, "weekly")
+    charity = CharityFactory(name="Canal Boat Trust")
+    for i in range(7):
+        _role(f"Security trustee {i}", charity)
+    assert send_alerts(digest=True).emails == 1
+    [message] = _alerts()
+    assert message.subject == "7 new trustee roles that suit you"
+    assert message.text_body.count("See the role:") == 5
+    assert "And 2 more new roles that suit you" in message.text_body
+    assert send_alerts(digest=True).emails == 0

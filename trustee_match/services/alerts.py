@@ -181,25 +181,25 @@ def send_alerts(*, digest: bool, now: datetime | None = None) -> AlertRun:
 
     wanted = {str(user_id) for user_id in subscribers}
     others = [v for v in index.volunteer_ids() if v not in wanted]
-    taken_by_need: dict[int, list[str]] = defaultdict(list)
-    for volunteer_id, need_id in _taken([n.id for n in fresh]):
-        taken_by_need[need_id].append(str(volunteer_id))
+    taken = _taken([n.id for n in fresh])
 
     picks: dict[int, list[_Pick]] = defaultdict(list)
     for need in fresh:
-        shortlist = index.shortlist(
-            str(need.id), CANDIDATES_PER_ROLE, exclude=[*others, *taken_by_need[need.id]]
-        )
+        # Who a role suits does not depend on whom we told before: the already-told and the
+        # already-matched are left out after choosing, so a later run never goes further down.
+        shortlist = index.shortlist(str(need.id), CANDIDATES_PER_ROLE, exclude=others)
         for at, volunteer_id in enumerate(shortlist.volunteer_ids):
             if not shortlist.feasible[at]:
                 break  # the rest can't meet the role's hard needs
-            picks[int(volunteer_id)].append(
-                _Pick(float(shortlist.scores[at]), need, shortlist, at)
-            )
+            if (int(volunteer_id), need.id) not in taken:
+                picks[int(volunteer_id)].append(
+                    _Pick(float(shortlist.scores[at]), need, shortlist, at)
+                )
 
     pending: list[dict] = []
     for user_id, found in picks.items():
-        best = sorted(found, key=lambda p: -p.score)[:ROLES_PER_EMAIL]
+        ranked = sorted(found, key=lambda p: -p.score)
+        best = ranked[:ROLES_PER_EMAIL]
         roles = [
             {
                 "need": p.need,
@@ -208,8 +208,12 @@ def send_alerts(*, digest: bool, now: datetime | None = None) -> AlertRun:
             }
             for p in best
         ]
-        _queue_alert(user_id, *subscribers[user_id], roles, digest)
-        pending += [{"volunteer_id": user_id, "need_id": p.need.id, "sent_at": now} for p in best]
+        _queue_alert(user_id, *subscribers[user_id], roles, len(ranked) - len(best), digest)
+        # The ones past the first few are counted in the email ("and 2 more"), so they are
+        # told of too: a later run must not send them again.
+        pending += [
+            {"volunteer_id": user_id, "need_id": p.need.id, "sent_at": now} for p in ranked
+        ]
         run.emails += 1
         if run.emails % COMMIT_EVERY == 0:
             db.session.execute(insert(SentAlert), pending)
@@ -222,9 +226,11 @@ def send_alerts(*, digest: bool, now: datetime | None = None) -> AlertRun:
     return run
 
 
-def _queue_alert(user_id: int, name: str, email: str, roles: list[dict], digest: bool) -> None:
+def _queue_alert(
+    user_id: int, name: str, email: str, roles: list[dict], more: int, digest: bool
+) -> None:
     unsubscribe_link = unsubscribe_url(user_id)
-    count = len(roles)
+    count = len(roles) + more
     subject = (
         f"{count} new trustee role{'s' if count > 1 else ''} that suit you"
         if digest or count > 1
@@ -237,6 +243,8 @@ def _queue_alert(user_id: int, name: str, email: str, roles: list[dict], digest:
         to_name=name,
         name=name,
         roles=roles,
+        more=more,
+        browse=external_url("volunteer.needs"),
         digest=digest,
         unsubscribe=unsubscribe_link,
         settings=external_url("volunteer.alerts"),
