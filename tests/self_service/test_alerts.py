@@ -195,3 +195,15 @@ def test_many_new_roles_come_in_one_email_counted_and_never_again(client, volunt
     assert message.text_body.count("See the role:") == 5
     assert "And 2 more new roles that suit you" in message.text_body
     assert send_alerts(digest=True).emails == 0
+
+
+def test_staff_cannot_propose_a_paused_volunteer_by_hand(volunteer):
+    from trustee_match.matches.actions import propose_match
+    from trustee_match.services.errors import ServiceError
+
+    from ..factories import StaffFactory
+
+    volunteer.volunteer_profile.paused_until = date.today() + timedelta(days=10)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="paused matching until"):
+        propose_match(StaffFactory(), _role("Digital trustee"), volunteer)

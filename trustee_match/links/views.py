@@ -28,20 +28,20 @@ _RECRUITING_CODES = {
 }
 
 
-def _recruiting_page(view: RecruitingView, form: FlaskForm):
+def _recruiting_page(view: RecruitingView, form: FlaskForm) -> tuple[str, int]:
     page = render_template("links/recruiting.html", view=view, form=form)
     return page, _RECRUITING_CODES[view.status]
 
 
 @bp.route("/role/<int:need_id>/<answer>/<token>", methods=["GET"])
 @limiter.limit("60 per minute")
-def recruiting(need_id: int, answer: str, token: str):
+def recruiting(need_id: int, answer: str, token: str) -> tuple[str, int]:
     return _recruiting_page(inspect_recruiting_link(need_id, answer, token), FlaskForm())
 
 
 @bp.route("/role/<int:need_id>/<answer>/<token>", methods=["POST"])
 @limiter.limit("30 per minute")
-def recruiting_act(need_id: int, answer: str, token: str):
+def recruiting_act(need_id: int, answer: str, token: str) -> tuple[str, int]:
     form = FlaskForm()
     if not form.validate_on_submit():
         return _recruiting_page(inspect_recruiting_link(need_id, answer, token), form)
@@ -60,7 +60,7 @@ _INVITE_CODES = {
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
-def invitation(token: str):
+def invitation(token: str) -> tuple[str, int]:
     form = JoinCharityForm()
     view = inspect_invitation(token)
     if view.status == InviteLink.READY and form.validate_on_submit():
@@ -76,7 +76,7 @@ def invitation(token: str):
 
 @bp.route("/alerts/unsubscribe/<token>", methods=["GET"])
 @limiter.limit("60 per minute")
-def unsubscribe_page(token: str):
+def unsubscribe_page(token: str) -> tuple[str, int]:
     volunteer = check_unsubscribe(token)
     form = FlaskForm()
     page = render_template("links/unsubscribe.html", volunteer=volunteer, done=False, form=form)
@@ -86,7 +86,7 @@ def unsubscribe_page(token: str):
 @bp.route("/alerts/unsubscribe/<token>", methods=["POST"])
 @csrf.exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", with no form
 @limiter.limit("30 per minute")
-def unsubscribe_now(token: str):
+def unsubscribe_now(token: str) -> tuple[str, int]:
     volunteer = unsubscribe(token)
     page = render_template("links/unsubscribe.html", volunteer=volunteer, done=True, form=None)
     return page, 200 if volunteer is not None else 404
