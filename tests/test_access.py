@@ -8,8 +8,9 @@ import pytest
 
 from config import TestConfig
 from trustee_match import create_app
+from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import CharityStatus, NeedStatus
+from trustee_match.models import BoardMember, CharityStatus, NeedStatus
 from trustee_match.ranking.learning import learn_ranker_weights
 
 from .conftest import login, outbox_for
@@ -46,7 +47,11 @@ def world(app):
     proposal = propose_match(people["staff"], NeedFactory(charity=charity), VolunteerFactory())
     accept_link = re.search(r"/respond/\S+", outbox_for("vol.secret@example.org")[0].text_body)
     learn_ranker_weights(people["staff"])  # version 1, for its approve and set-aside buttons
+    trustee = BoardMember(charity_id=charity.id, name="Secret Trustee Name")
+    db.session.add(trustee)
+    db.session.commit()
     return {
+        "board_member": trustee,
         "match": match,
         "proposal": proposal,
         "accept_link": accept_link.group(0),
@@ -64,6 +69,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
     n, d, c = w["open_need"].id, w["draft"].id, w["pending"].id
     m, pr = w["match"].id, w["proposal"].id
     v = w["people"]["volunteer"].id
+    mm = w["people"]["member"].memberships[0].id
+    bm = w["board_member"].id
     everyone = dict.fromkeys(ACTORS, OK)
 
     def only(actor, got=OK, other=FORBIDDEN, **overrides):
@@ -120,6 +127,8 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", f"/volunteer/needs/{d}", only("volunteer", MISSING)),
         ("POST", f"/volunteer/needs/{n}/interest", only("volunteer", DONE)),
         ("GET", "/volunteer/matches", only("volunteer")),
+        ("GET", "/volunteer/alerts", only("volunteer")),
+        ("POST", "/volunteer/alerts", only("volunteer", DONE)),
         ("GET", f"/volunteer/matches/{m}", only("volunteer")),
         ("POST", f"/volunteer/matches/{m}/act", only("volunteer", DONE)),
         ("GET", "/charity/matches", only("member", **member_only)),
@@ -131,6 +140,15 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         ("GET", f"/charity/needs/{d}", only("member", other_member=MISSING)),
         ("GET", f"/charity/needs/{d}/edit", only("member", other_member=MISSING)),
         ("POST", f"/charity/needs/{d}/status", only("member", DONE, other_member=MISSING)),
+        ("GET", "/charity/colleagues", only("member", **member_only)),
+        ("GET", "/charity/board", only("member", **member_only)),
+        ("POST", "/charity/board/members", only("member", DONE, other_member=DONE)),
+        ("POST", "/charity/board/draft-role", only("member", DONE, other_member=DONE)),
+        ("POST", f"/charity/board/members/{bm}/remove", only("member", DONE, other_member=MISSING)),
+        # Empty forms come back with their errors; the charity's only member can't leave.
+        ("POST", "/charity/colleagues/invite", only("member", **member_only)),
+        ("POST", "/charity/colleagues/match-emails", only("member", **member_only)),
+        ("POST", f"/charity/colleagues/{mm}/remove", only("member", DONE, other_member=MISSING)),
         ("GET", "/staff/", only("staff")),
         ("GET", "/staff/charities", only("staff")),
         ("GET", f"/staff/charities/{c}", only("staff")),
@@ -170,6 +188,12 @@ def _routes(w) -> list[tuple[str, str, dict[str, object]]]:
         # Emailed links work for whoever holds them, logged in or not; they log no one in.
         ("GET", w["accept_link"], everyone),
         ("POST", w["accept_link"], everyone),
+        ("GET", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("GET", "/links/invitation/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("GET", "/links/alerts/unsubscribe/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("POST", "/links/alerts/unsubscribe/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("POST", "/links/invitation/not-a-token", dict.fromkeys(ACTORS, MISSING)),
+        ("POST", f"/links/role/{n}/close/not-a-token", dict.fromkeys(ACTORS, MISSING)),
         # Only SendGrid, with a valid signature, may post events.
         ("POST", "/webhooks/sendgrid", dict.fromkeys(ACTORS, FORBIDDEN)),
         # The local mailbox exists only where DEV_MAILBOX is on (development and tests); see
@@ -245,6 +269,7 @@ def test_no_page_shows_a_volunteer_email_or_another_charity_draft(app, world):
             assert "vol.secret@example.org" not in html, f"{actor} sees the email on {path}"
             if actor != "member":
                 assert "Secret draft role" not in html, f"{actor} sees the draft on {path}"
+                assert "Secret Trustee Name" not in html, f"{actor} sees the board on {path}"
     staff = app.test_client()
     login(staff, world["people"]["staff"].email)
     assert "vol.secret@example.org" in staff.get("/staff/users").get_data(as_text=True)
@@ -269,7 +294,12 @@ def test_every_page_with_personal_data_tells_caches_not_to_store_it(app, world):
             if private and response.headers.get("Cache-Control") != "no-store":
                 stored.append((actor, path, response.headers.get("Cache-Control")))
     anonymous = app.test_client()
-    for path in (world["accept_link"], "/account/reset-password/x", "/account/verify/x"):
+    for path in (
+        world["accept_link"],
+        "/account/reset-password/x",
+        "/account/verify/x",
+        f"/links/role/{world['open_need'].id}/close/x",
+    ):
         if anonymous.get(path).headers.get("Cache-Control") != "no-store":
             stored.append(("anonymous", path))
     assert stored == []

@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectFieldBase
 
+from trustee_match.charity import forms as charity_forms
 from trustee_match.extensions import db
 from trustee_match.forms_common import SafeForm
 from trustee_match.models import User
@@ -91,6 +92,7 @@ def _all_form_classes() -> list[type[SafeForm]]:
     classes = all_form_classes()
     classes.remove(staff_forms.ConfirmForm)  # no fields: a bare CSRF-protected button
     classes.remove(staff_forms.DigestForm)  # one checkbox: no text to be too long
+    classes.remove(charity_forms.ConfirmForm)
     return classes
 
 

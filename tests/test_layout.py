@@ -174,6 +174,9 @@ STATE_TEST = re.compile(r"([\w.]*\b(?:state|status))(?:\.value)?\s*(?:==|!=|not\
 ALLOWED_STATE_TESTS = {
     # The link service's verdict (LinkStatus): the page picks the words for each answer.
     ("respond/page.html", "view.status"),
+    # The same for the other emailed links' pages (RecruitingLink, InviteLink, ...).
+    ("links/recruiting.html", "view.status"),
+    ("links/invitation.html", "view.status"),
 }
 
 

@@ -74,9 +74,10 @@ def register_request_guard(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
-    from .charity.views import bp as charity_bp
+    from .charity import bp as charity_bp
     from .dev.views import bp as dev_bp
     from .health import bp as health_bp
+    from .links.views import bp as links_bp
     from .public.views import bp as public_bp
     from .respond.views import bp as respond_bp
     from .staff import bp as staff_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(charity_bp, url_prefix="/charity")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(respond_bp, url_prefix="/respond")
+    app.register_blueprint(links_bp, url_prefix="/links")
     app.register_blueprint(csrf.exempt(webhooks_bp), url_prefix="/webhooks")
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp, url_prefix="/dev")

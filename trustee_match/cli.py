@@ -1,4 +1,5 @@
-"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`, `staff`."""
+"""Flask commands: `flask seed`, `taxonomy`, `users`, `outbox`, `matches`, `staff`, `alerts`,
+`privacy`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ outbox_cli = AppGroup("outbox", help="Deliver queued emails.")
 privacy_cli = AppGroup("privacy", help="Keep personal data no longer than we said.")
 matches_cli = AppGroup("matches", help="Time-driven steps of matches, and the ranker.")
 staff_cli = AppGroup("staff", help="The staff team: the daily digest.")
+alerts_cli = AppGroup("alerts", help="Emailing volunteers new roles that suit them.")
 
 
 @taxonomy_cli.command("load")
@@ -182,6 +184,11 @@ def matches_tick() -> None:
             f"Queued a ranker run for {report.new_needs_queued} new roles "
             "(`flask matches work` does it)."
         )
+    click.echo(
+        f"Closed {report.roles_closed} roles past their closing date, asked about "
+        f"{report.recruiting_asked} roles open two months, reminded charities of "
+        f"{report.terms_ending} trustees' terms ending."
+    )
     click.echo(f"Pruned {report.changes_pruned} old ranker changes.")
     if report.digests_sent:
         click.echo(f"Queued today's staff digest to {report.digests_sent} staff.")
@@ -376,8 +383,25 @@ def matches_learn(staff_email: str) -> None:
         click.echo("It passes the safeguards: approve it on the staff Ranker page to use it.")
 
 
+@alerts_cli.command("send")
+@click.option("--digest", is_flag=True, help="The weekly digest (else: 'as soon as it appears').")
+def alerts_send(digest: bool) -> None:
+    """Queue alert emails of new roles to the volunteers who asked for them (run it every few
+    minutes, and with --digest once a week)."""
+    from .services.alerts import send_alerts
+
+    run = send_alerts(digest=digest)
+    kind = "weekly digest" if digest else "instant alert"
+    click.echo(
+        f"Queued {run.emails} {kind} emails about {run.roles} new roles in {run.seconds:.2f} s."
+    )
+
+
 def install(app: Flask) -> None:
-    groups = (seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli, privacy_cli, staff_cli)
+    groups = (
+        seed_cli, taxonomy_cli, users_cli, outbox_cli, matches_cli, privacy_cli, staff_cli,
+        alerts_cli,
+    )
     for group in groups:
         app.cli.add_command(group)
 

@@ -16,7 +16,7 @@ CSP = (
 
 # Pages opened from emailed links show a match or a form for one person, logged in or not.
 _LINK_PAGES = frozenset({"auth.verify_email", "auth.reset_password"})
-_PRIVATE_BLUEPRINTS = frozenset({"respond", "dev"})
+_PRIVATE_BLUEPRINTS = frozenset({"respond", "links", "dev"})
 
 
 def is_private(response: Response) -> bool:

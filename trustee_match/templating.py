@@ -68,7 +68,10 @@ def install(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     from .labels import source_name, state_name
+    from .matches.describe import describe
     from .matches.state import closed_note, state_label
+
+    app.jinja_env.globals["describe_match"] = describe
 
     app.jinja_env.globals["state_label"] = state_label
     app.jinja_env.globals["closed_note"] = closed_note

@@ -23,6 +23,7 @@ PAGES = {
         "/volunteer/profile",
         "/volunteer/needs",
         "/volunteer/matches",
+        "/volunteer/alerts",
         "/account/password",
     ],
     "charity@example.org": [
@@ -30,6 +31,8 @@ PAGES = {
         "/charity/needs/new",
         "/charity/profile",
         "/charity/matches",
+        "/charity/colleagues",
+        "/charity/board",
     ],
     "staff@example.org": [
         "/staff/",

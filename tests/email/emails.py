@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -22,9 +22,25 @@ from flask import current_app
 from trustee_match.extensions import db
 from trustee_match.matches import emails as sends
 from trustee_match.matches.actions import approve_match, propose_match
-from trustee_match.models import CharityStatus, Match, OutboxMessage, User
+from trustee_match.models import (
+    AlertFrequency,
+    BoardMember,
+    CharityStatus,
+    Match,
+    NeedStatus,
+    OutboxMessage,
+    User,
+)
 from trustee_match.models.base import utcnow
-from trustee_match.services import accounts, charities, staff_digest
+from trustee_match.services import (
+    accounts,
+    alerts,
+    board_audit,
+    charities,
+    colleagues,
+    listings,
+    staff_digest,
+)
 
 from ..conftest import PASSWORD
 from ..factories import (
@@ -84,6 +100,29 @@ def _pending_charity_with_a_member():
     return charity
 
 
+def _close_by_date(rows: Rows) -> None:
+    need = NeedFactory(charity=rows.match.need.charity, closing_date=date.today() - timedelta(1))
+    listings.close_past_closing_date()
+    assert need.status == NeedStatus.CLOSED
+
+
+def _role_alert(rows: Rows) -> None:
+    rows.volunteer.volunteer_profile.alert_frequency = AlertFrequency.INSTANT
+    need_skills(NeedFactory(charity=rows.match.need.charity), required=("cybersecurity",))
+    assert alerts.send_alerts(digest=False).emails == 1
+
+
+def _term_ending(rows: Rows) -> None:
+    ends = date.today() + timedelta(days=80)
+    db.session.add(BoardMember(charity_id=rows.match.need.charity_id, term_ends_on=ends))
+    assert board_audit.remind_terms_ending() == 1
+
+
+def _ask_still_recruiting(rows: Rows) -> None:
+    NeedFactory(charity=rows.match.need.charity, published_at=utcnow() - timedelta(days=61))
+    assert listings.ask_still_recruiting() == 1
+
+
 # What makes the app send each kind. The proposal went out when _rows approved the match.
 SENDERS: dict[str, Callable[[Rows], object]] = {
     "verify_email": lambda rows: accounts.register_volunteer(
@@ -115,6 +154,13 @@ SENDERS: dict[str, Callable[[Rows], object]] = {
     # The approved match in _rows is overdue and reminded, so the digest names it.
     "staff_digest": lambda rows: _overdue_then_digest(rows.match),
     "staff_match_expired": lambda rows: staff_digest.tell_staff_of_expiry(rows.match),
+    "role_closed": lambda rows: _close_by_date(rows),
+    "board_term_ending": lambda rows: _term_ending(rows),
+    "role_alert": lambda rows: _role_alert(rows),
+    "colleague_invitation": lambda rows: colleagues.invite_colleague(
+        rows.match.need.charity.members[0].user, rows.match.need.charity, "jo@example.org"
+    ),
+    "role_still_recruiting": lambda rows: _ask_still_recruiting(rows),
 }
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
 from ..forms_common import CheckboxesField, SafeForm
 from ..models import INCOME_BAND_LABELS, REGIONS
@@ -92,4 +100,38 @@ class NeedStatusForm(SafeForm):
             ("close", "Close"),
             ("mark_filled", "Filled"),
         ]
+    )
+
+
+class InviteColleagueForm(SafeForm):
+    email = EmailField(
+        "Your colleague's email address",
+        validators=[
+            DataRequired("Enter your colleague's email address."),
+            Email("Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+
+
+class MatchEmailsForm(SafeForm):
+    members = CheckboxesField("Who gets match emails", coerce=int)
+
+
+class ConfirmForm(SafeForm):
+    """A button that needs nothing but the CSRF token (remove a colleague, leave)."""
+
+
+class BoardMemberForm(SafeForm):
+    name = StringField(
+        "Name",
+        validators=[Optional(), Length(max=100)],
+        description="Leave it blank if you'd rather not say: the audit only needs the skills.",
+    )
+    skills = CheckboxesField("Their skills", coerce=int)
+    term_ends_on = DateField(
+        "Their term ends on",
+        validators=[Optional()],
+        description="We'll remind you three months before, so you can recruit in time.",
     )

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..matches.pages import (
+    MatchActionForm,
     handle_match_action,
     render_match_page,
     with_list_details,
     with_page_details,
 )
-from ..models import Cause, Charity, Match, MatchState, Need, Role, Skill
-from ..permissions import can_edit_need, can_view_match, matches_visible_to, require_role
+from ..models import Cause, Charity, Match, MatchState, Need, Skill
+from ..permissions import can_edit_need, can_view_match, matches_visible_to
 from ..services import taxonomy
 from ..services.charities import CharityProfile, update_charity
 from ..services.errors import ServiceError
+from ..services.need_stats import need_rows, reply_record
 from ..services.needs import (
     NeedFields,
     change_need_status,
@@ -25,10 +27,8 @@ from ..services.needs import (
     update_need,
     with_need_details,
 )
+from .blueprint import bp, my_charity
 from .forms import CharityProfileForm, NeedForm, NeedStatusForm
-
-bp = Blueprint("charity", __name__)
-bp.before_request(require_role(Role.CHARITY))
 
 PAGE_SIZE = 20
 WAITING_SHOWN = 10
@@ -77,11 +77,20 @@ def dashboard() -> str:
         .order_by(Match.replies_due_at, Match.id)
         .limit(WAITING_SHOWN + 1)
     ).all()
+    introduced = db.session.scalars(
+        _charity_matches()
+        .where(Match.state == MatchState.INTRODUCED)
+        .options(*with_list_details())
+    ).all()
     return render_template(
         "charity/dashboard.html",
         charity=charity,
         needs=needs.items,
         results=needs,
+        rows=need_rows(charity, needs.items),
+        replies=reply_record(charity),
+        introduced=introduced,
+        outcome_form=MatchActionForm(),
         waiting=waiting[:WAITING_SHOWN],
         more_waiting=len(waiting) > WAITING_SHOWN,
         status_form=NeedStatusForm(),
@@ -147,7 +156,12 @@ def _need_form(need: Need | None) -> NeedForm:
         form.desired_skills.data = [s.id for s in need.desired_skills]
         form.causes.data = [c.id for c in need.causes]
     elif request.method == "GET":
+        # A new role starts where the charity is and with what it works on.
+        charity = my_charity()
         form.remote_ok.data = True
+        form.region.data = charity.region or ""
+        form.town.data = charity.town
+        form.causes.data = [c.id for c in charity.causes]
     return form
 
 

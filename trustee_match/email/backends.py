@@ -23,6 +23,7 @@ class OutgoingEmail:
     subject: str
     text_body: str
     html_body: str
+    headers: dict[str, str] | None = None  # e.g. List-Unsubscribe
 
     @classmethod
     def from_row(cls, message: OutboxMessage) -> OutgoingEmail:
@@ -34,6 +35,7 @@ class OutgoingEmail:
             subject=message.subject,
             text_body=message.text_body,
             html_body=message.html_body,
+            headers=dict(message.headers) if message.headers else None,
         )
 
 

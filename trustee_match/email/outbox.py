@@ -17,6 +17,7 @@ def queue_email(
     subject: str,
     to_name: str | None = None,
     match_id: int | None = None,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render `templates/email/<kind>.txt` and `.html` and queue the message.
@@ -36,6 +37,7 @@ def queue_email(
         user_id=user.id if user is not None else None,
         subject=subject,
         match_id=match_id,
+        headers=headers,
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", **context),
     )

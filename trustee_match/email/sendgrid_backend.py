@@ -16,6 +16,7 @@ from sendgrid.helpers.mail import (
     Content,
     CustomArg,
     From,
+    Header,
     Mail,
     OpenTracking,
     Personalization,
@@ -82,6 +83,8 @@ class SendGridBackend:
         mail.add_content(Content("text/plain", email.text_body))
         mail.add_content(Content("text/html", email.html_body))
         mail.add_category(Category(email.kind))
+        for name, value in (email.headers or {}).items():
+            mail.add_header(Header(name, value))
         # Our links carry signed tokens: SendGrid's click tracking would route them through its
         # redirector (and its logs), and open tracking adds a pixel nobody here reads.
         mail.tracking_settings = TrackingSettings(

@@ -7,7 +7,7 @@ history line and the emails it causes in one transaction, and commits.
 from __future__ import annotations
 
 import enum
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -69,6 +69,11 @@ def propose_match(
         raise ServiceError("Only volunteers can be proposed for a role.")
     if not volunteer.active or not volunteer.volunteer_profile.available:
         raise ServiceError("This volunteer is not available for matches at the moment.")
+    paused = volunteer.volunteer_profile.paused_until
+    if source != "interest" and paused is not None and paused > date.today():
+        raise ServiceError(
+            f"This volunteer has paused matching until {paused.day} {paused:%B %Y}."
+        )
     if db.session.scalar(
         select(Match.id).where(Match.need_id == need.id, Match.volunteer_id == volunteer.id)
     ):
@@ -167,8 +172,9 @@ def _withdraw(actor: User, match: Match, side: str | None, note: str) -> None:
         record_audit(actor, "match_withdrawn", "match", match.id)
 
 
-def withdraw_open_matches_of(actor: User, need: Need) -> None:
-    """A need closing withdraws its open matches (the caller commits)."""
+def withdraw_open_matches_of(actor: User | None, need: Need) -> None:
+    """A need closing withdraws its open matches (the caller commits). No actor: the clock
+    closed it (its closing date passed)."""
     for match in db.session.scalars(
         select(Match).where(Match.need_id == need.id, Match.state.in_(OPEN_STATES))
     ):

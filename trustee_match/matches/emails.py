@@ -6,15 +6,22 @@ from collections.abc import Iterable
 
 from ..email import queue_email
 from ..email.links import external_url
-from ..models import CharityMember, Match, User
+from ..models import Charity, CharityMember, Match, User
 from .links import OUTCOME_ACTIONS, REPLY_ACTIONS, LinkAction, action_link
 
 VOLUNTEER = "volunteer"
 CHARITY = "charity"
 
 
+def match_email_members(charity: Charity) -> list[CharityMember]:
+    """The members who chose to get match emails (all of them, should none be left: the
+    colleagues page keeps at least one, and a charity must never miss a reply deadline)."""
+    chosen = [m for m in charity.members if m.match_emails]
+    return chosen or list(charity.members)
+
+
 def charity_members(match: Match) -> list[CharityMember]:
-    return list(match.need.charity.members)
+    return match_email_members(match.need.charity)
 
 
 def _volunteer_name(match: Match) -> str:

@@ -1,6 +1,6 @@
 """Time-driven steps: reminders, expiry at the deadline (staff are told too), the outcome
-question, a ranker run for needs nobody has been proposed for yet, and the staff's daily
-digest (once a day)."""
+question, fresh listings, a ranker run for needs nobody has been proposed for yet, and the
+staff's daily digest (once a day)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from ..models import Match, MatchState
 from ..models.base import utcnow
 from ..ranking.changes import prune_changes
 from ..ranking.runs import queue_run_for_new_needs
+from ..services.alerts import lift_ended_pauses
+from ..services.board_audit import remind_terms_ending
 from ..services.errors import InvalidTransition
+from ..services.listings import ask_still_recruiting, close_past_closing_date
 from ..services.staff_digest import send_daily_digest, tell_staff_of_expiry
 from . import emails
 from .state import move
@@ -29,12 +32,20 @@ class ScheduleReport:
     new_needs_queued: int = 0  # open needs with no match yet, in a ranker run just queued
     changes_pruned: int = 0  # old rows of the ranker's change log
     digests_sent: int = 0  # staff digests queued (the first tick of a UTC day)
+    roles_closed: int = 0  # past their closing date
+    recruiting_asked: int = 0  # open 60 days: "still recruiting?"
+    terms_ending: int = 0  # trustees whose term ends in three months
+    pauses_lifted: int = 0  # volunteers matched again from today
 
 
 def run_schedule(now: datetime | None = None) -> ScheduleReport:
     """One tick of the clock (`flask matches tick`, or the development background thread):
     the due match steps, a ranker run for new needs, and pruning the ranker's change log."""
     report = process_due_matches(now)
+    report.roles_closed = close_past_closing_date(now.date() if now else None)
+    report.recruiting_asked = ask_still_recruiting(now)
+    report.terms_ending = remind_terms_ending(now.date() if now else None)
+    report.pauses_lifted = lift_ended_pauses(now.date() if now else None)
     run = queue_run_for_new_needs()
     report.new_needs_queued = len(run.need_ids or ()) if run is not None else 0
     report.changes_pruned = prune_changes()

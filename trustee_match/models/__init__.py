@@ -21,6 +21,13 @@ from .ranker_run import ACTIVE_RUN_STATES, ACTIVE_SLOTS, RankerRun, RunKind, Run
 from .ranker_weights import RankerWeights, WeightsStatus
 from .recovery_code import RecoveryCode
 from .remember import RememberToken
+from .self_service import (
+    AlertFrequency,
+    BoardMember,
+    CharityInvitation,
+    SentAlert,
+    board_member_skills,
+)
 from .taxonomy import Cause, Skill
 from .token import OneTimeToken
 from .user import User, normalise_email
@@ -33,11 +40,14 @@ __all__ = [
     "LIVE_STATES",
     "OPEN_STATES",
     "REGIONS",
+    "AlertFrequency",
     "AuditEntry",
     "BoardExperience",
+    "BoardMember",
     "Cause",
     "ChangeKind",
     "Charity",
+    "CharityInvitation",
     "CharityMember",
     "CharityStatus",
     "EmailEvent",
@@ -62,6 +72,7 @@ __all__ = [
     "Role",
     "RunKind",
     "RunState",
+    "SentAlert",
     "Skill",
     "SkillLevel",
     "TextEmbedding",
@@ -69,6 +80,7 @@ __all__ = [
     "VolunteerProfile",
     "VolunteerSkill",
     "WeightsStatus",
+    "board_member_skills",
     "charity_causes",
     "need_causes",
     "normalise_email",

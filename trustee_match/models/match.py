@@ -128,6 +128,11 @@ class Match(db.Model):
         return self.state in OPEN_STATES
 
     @property
+    def from_interest(self) -> bool:
+        """The volunteer asked for it ("I'm interested"), rather than staff or the ranker."""
+        return self.source == "interest"
+
+    @property
     def can_be_approved(self) -> bool:
         return self.can_move_to(MatchState.APPROVED)
 

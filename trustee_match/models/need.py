@@ -64,6 +64,9 @@ class Need(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When we last asked the charity "still recruiting?" (a role open 60 days is asked again
+    # 60 days after each answer).
+    recruiting_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     charity: Mapped[Charity] = relationship(back_populates="needs")
     skill_links: Mapped[list[NeedSkill]] = relationship(

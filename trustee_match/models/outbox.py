@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -36,6 +36,8 @@ class OutboxMessage(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     subject: Mapped[str] = mapped_column(String(255))
+    # Extra mail headers, e.g. List-Unsubscribe (RFC 8058) on alert emails.
+    headers: Mapped[dict | None] = mapped_column(JSON)
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     status: Mapped[OutboxStatus] = mapped_column(

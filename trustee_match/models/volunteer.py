@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .enums import BoardExperience, SkillLevel, str_enum
+from .self_service import AlertFrequency
 
 if TYPE_CHECKING:
     from .taxonomy import Cause, Skill
@@ -41,6 +42,11 @@ class VolunteerProfile(db.Model):
     linkedin_url: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(32))
     available: Mapped[bool] = mapped_column(default=True)
+    # Not proposed and sent no alerts until this day (the tick clears it once it has passed).
+    paused_until: Mapped[date | None]
+    alert_frequency: Mapped[AlertFrequency] = mapped_column(
+        str_enum(AlertFrequency), default=AlertFrequency.OFF, server_default="off"
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="volunteer_profile")

@@ -79,13 +79,15 @@ def need_record(need: Need) -> NeedRecord:
 
 
 def candidate_profiles(user_ids: Collection[int] | None = None) -> list[VolunteerProfile]:
-    """Profiles the ranker may put forward: available, active, email verified (of these users
-    only, when given)."""
+    """Profiles the ranker may put forward: available, not paused, active, email verified (of
+    these users only, when given)."""
     query = (
         select(VolunteerProfile)
         .join(VolunteerProfile.user)
         .where(
             VolunteerProfile.available.is_(True),
+            # Paused until a date: the tick lifts the pause that day and tells the index.
+            VolunteerProfile.paused_until.is_(None),
             User.active.is_(True),
             User.email_verified_at.is_not(None),
         )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms_common import CheckboxesField, SafeForm
-from ..models import REGIONS, BoardExperience, SkillLevel
+from ..models import REGIONS, AlertFrequency, BoardExperience, SkillLevel
 
 BIO_MAX = 4000
 LEVEL_CHOICES = [
@@ -98,3 +106,23 @@ class NeedFilterForm(SafeForm):
         "Region", choices=[("", "Any region")] + [(r, r) for r in REGIONS], validators=[Optional()]
     )
     remote = BooleanField("Remote attendance possible")
+
+
+class AlertSettingsForm(SafeForm):
+    alert_frequency = RadioField(
+        "Email me new roles that suit me",
+        choices=[
+            (AlertFrequency.INSTANT.value, "As soon as a role appears"),
+            (AlertFrequency.WEEKLY.value, "Once a week, in one email"),
+            (AlertFrequency.OFF.value, "Never"),
+        ],
+        default=AlertFrequency.OFF.value,
+    )
+    paused_until = DateField(
+        "Pause matching until",
+        validators=[Optional()],
+        description=(
+            "Busy for a while? Until this date we won't suggest you for roles or send alerts. "
+            "Leave it empty to be matched as usual."
+        ),
+    )

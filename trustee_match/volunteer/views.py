@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db
 from ..matches.actions import propose_match
 from ..matches.pages import (
+    MatchActionForm,
     handle_match_action,
     render_match_page,
     with_list_details,
@@ -19,10 +20,12 @@ from ..models import Cause, Match, MatchState, Need, Role, Skill
 from ..permissions import can_view_match, can_view_need, matches_visible_to, require_role
 from ..ranking.suggestions import suggest_needs_for
 from ..services import taxonomy
+from ..services.alerts import update_alert_settings
+from ..services.completeness import profile_completeness
 from ..services.errors import ServiceError
 from ..services.needs import NeedFilters, open_needs_query, with_need_details
 from ..services.profiles import ProfileUpdate, update_volunteer_profile
-from .forms import LEVEL_CHOICES, NeedFilterForm, ProfileForm
+from .forms import LEVEL_CHOICES, AlertSettingsForm, NeedFilterForm, ProfileForm
 
 bp = Blueprint("volunteer", __name__)
 bp.before_request(require_role(Role.VOLUNTEER))
@@ -47,7 +50,31 @@ def dashboard() -> str:
         profile=profile,
         waiting=waiting,
         suggestions=suggest_needs_for(current_user, k=5),
+        completeness=profile_completeness(profile),
+        introduced=db.session.scalars(
+            db.select(Match)
+            .where(Match.volunteer_id == current_user.id, Match.state == MatchState.INTRODUCED)
+            .options(*with_list_details())
+        ).all(),
+        outcome_form=MatchActionForm(),
     )
+
+
+@bp.route("/alerts", methods=["GET", "POST"])
+def alerts() -> str | Response:
+    profile = current_user.volunteer_profile
+    form = AlertSettingsForm(obj=profile if request.method == "GET" else None)
+    if request.method == "GET":
+        form.alert_frequency.data = profile.alert_frequency.value
+    if form.validate_on_submit():
+        try:
+            update_alert_settings(current_user, form.alert_frequency.data, form.paused_until.data)
+        except ServiceError as error:
+            form.paused_until.errors.append(str(error))
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("volunteer.dashboard"))
+    return render_template("volunteer/alerts.html", form=form, profile=profile)
 
 
 def _profile_choices(form: ProfileForm) -> None:
