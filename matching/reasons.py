@@ -90,7 +90,7 @@ def explain(
     required, desired = enc.need_skills(need) if wanted is None else wanted
     _hard_needs(out, need, volunteer, enc, required, blockers)
     if not blockers & hard.SKILLS:
-        _skills(out, enc, evidence, required, desired)
+        _skills(out, enc, evidence, required, desired, volunteer.meaning_mentions)
     need_causes, own_causes = causes or (enc.causes_of(need), enc.causes_of(volunteer))
     names = [enc.cause_vocabulary.name(c) for c in sorted(need_causes & own_causes)]
     if names:
@@ -139,7 +139,9 @@ def _names(enc: Encoder, slugs) -> list[str]:
     return sorted(enc.vocabulary.name(s) for s in slugs)
 
 
-def _skills(out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired) -> None:
+def _skills(
+    out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired, meant=None
+) -> None:
     ticked = {s for s, level in ev.levels.items() if level != "learning"}
     got = required & ticked
     if required:
@@ -173,7 +175,14 @@ def _skills(out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired) ->
     for source, targets in sorted(close.items()):
         what = f"{enc.vocabulary.name(source)}, close to {_join(targets)}"
         out.say(f"Has related experience: {what}", f"You have related experience: {what}")
-    missing = required - set(ev.levels) - set(ev.mentions) - set(ev.related)
+    # Named by meaning only ("I run incident response" for security operations): quoted back
+    # as their own words, and still not counted as a skill they have.
+    by_meaning = (required | desired) - set(ev.levels) - set(ev.mentions) - set(ev.related)
+    for slug in sorted(by_meaning & set(meant or {})):
+        words, name = meant[slug], enc.vocabulary.name(slug)
+        out.say(f"Their words \u201c{words}\u201d are close to {name}",
+                f"What you wrote, \u201c{words}\u201d, is close to {name}")
+    missing = required - set(ev.levels) - set(ev.mentions) - set(ev.related) - set(meant or {})
     if missing:
         names = ", ".join(_names(enc, missing))
         out.say(f"Missing: {names}", f"Not on your profile yet: {names}")

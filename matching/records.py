@@ -40,6 +40,9 @@ class VolunteerRecord:
     # A stored sentence embedding of ``semantic_text()`` (see ``matching.semantic``), so an
     # index need not compute it again; None: the index embeds the record itself if it can.
     embedding: Any = field(default=None, compare=False, repr=False)
+    # Skills the profile names by meaning (``semantic.SkillMeanings``): {slug: their phrase}.
+    # Shown as what they wrote, never counted as ticked skills.
+    meaning_mentions: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.skills:
@@ -146,12 +149,15 @@ def _skills(value: Any) -> tuple:
     return tuple(out)
 
 
+_COMPUTED = {"embedding", "meaning_mentions"}  # set by an index's owner, not read from files
+
+
 def _from_mapping(cls: type, data: Mapping[str, Any]) -> Any:
     if "id" not in data:
         raise ValueError(f"{cls.__name__} needs an 'id'")
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
-        if f.name not in data or data[f.name] is None or f.name == "embedding":
+        if f.name not in data or data[f.name] is None or f.name in _COMPUTED:
             continue
         value = data[f.name]
         if f.name == "id":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -135,3 +136,53 @@ class CachedEmbedder:
             vectors = np.stack(list(self._vectors.values()))
         with open(self.path, "wb") as fh:
             np.savez(fh, keys=keys, vectors=vectors.astype(np.float32))
+
+
+# A phrase of a profile at least this close to a skill's name or one of its aliases "mentions"
+# it by meaning: "I run incident response" -> security operations (0.80), "Privacy lead" ->
+# data protection (0.73), "keen gardener" -> nothing (best 0.32). Chosen by reading examples.
+MENTION_COSINE = 0.6
+_PHRASES = re.compile(r"[;:,.!?()\n\u2022|/]+|\s+-\s+|\s+and\s+")
+MAX_PHRASES = 40
+
+
+def phrases(text: str) -> list[str]:
+    """The short phrases of a text: split at punctuation and "and", each 2 to 80 characters."""
+    out = []
+    for part in _PHRASES.split(text or ""):
+        part = " ".join(part.split())
+        if 2 <= len(part) <= 80 and part not in out:
+            out.append(part)
+    return out[:MAX_PHRASES]
+
+
+class SkillMeanings:
+    """Finds the skills a text names by meaning, not only by spelling.
+
+    Every skill's name and aliases are embedded once; each phrase of a text is compared with
+    them, and a skill counts as mentioned by the phrase closest to it, when close enough.
+    Callers show these as what the person said ("mentions"), never as skills they ticked.
+    """
+
+    def __init__(self, vocabulary, embedder: Embedder, threshold: float = MENTION_COSINE):
+        self.embedder, self.threshold = embedder, threshold
+        texts, slugs = [], []
+        for slug, name, aliases in vocabulary.entries:
+            for term in (name, *aliases):
+                texts.append(term)
+                slugs.append(slug)
+        self._slugs = np.array(slugs, dtype=object)
+        self._vectors = embedder.encode(texts)
+
+    def find(self, text: str) -> dict[str, str]:
+        """``{skill slug: the phrase that names it}`` for the skills the text means."""
+        found = phrases(text)
+        if not found:
+            return {}
+        sims = self.embedder.encode(found) @ self._vectors.T  # (phrases, terms)
+        best: dict[str, tuple[float, str]] = {}
+        for i, j in zip(*np.nonzero(sims >= self.threshold), strict=True):
+            slug, sim = str(self._slugs[j]), float(sims[i, j])
+            if slug not in best or sim > best[slug][0]:
+                best[slug] = (sim, found[i])
+        return {slug: phrase for slug, (_sim, phrase) in sorted(best.items())}

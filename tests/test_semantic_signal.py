@@ -111,3 +111,16 @@ def test_embed_command_reports_what_it_did(semantic_on: Flask) -> None:
     result = semantic_on.test_cli_runner().invoke(args=["matches", "embed"])
     assert result.exit_code == 0, result.output
     assert "Embedded 2 profiles and roles" in result.output
+
+
+def test_the_worker_stores_skills_named_by_meaning_and_attaches_them(semantic_on: Flask) -> None:
+    volunteer = VolunteerFactory(
+        volunteer_profile__headline="Privacy lead, NHS hospital trust",
+        volunteer_profile__bio="Keen gardener.",
+    )
+    EmbeddingSweep().step()
+    row = db.session.get(TextEmbedding, (EmbeddingKind.VOLUNTEER, volunteer.id))
+    assert row.mentions.get("data-protection") == "Privacy lead"
+    assert not any("gardener" in phrase for phrase in row.mentions.values())
+    record = with_stored(volunteer_record(volunteer.volunteer_profile), EmbeddingKind.VOLUNTEER)
+    assert record.meaning_mentions == row.mentions

@@ -25,6 +25,7 @@ def upgrade():
         sa.Column('model', sa.String(length=64), nullable=False),
         sa.Column('text_key', sa.String(length=40), nullable=False),
         sa.Column('vector', sa.LargeBinary(), nullable=False),
+        sa.Column('mentions', sa.JSON(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('kind', 'object_id'),
     )

@@ -14,6 +14,7 @@ from matching import semantic
 from matching.index import MatchIndex
 from matching.minilm import MiniLM, packaged_model_dir
 from matching.records import NeedRecord, VolunteerRecord
+from matching.vocabulary import SkillVocabulary
 
 REFERENCE = Path(__file__).parent / "data" / "minilm-reference.json"
 
@@ -138,3 +139,31 @@ def test_cached_embedder_reuses_vectors_between_runs(model, tmp_path):
     b = second.encode(["SecOps", "Treasurer"])
     assert [sorted(c) for c in calls] == [["SecOps", "Treasurer"]]  # once each; none on run 2
     assert np.array_equal(a[[1, 0]], b)
+
+
+def test_skills_named_by_meaning_are_found_in_phrases(model):
+    meanings = semantic.SkillMeanings(SkillVocabulary.default(), model)
+    found = meanings.find("Bank SecOps lead. I run incident response; keen gardener")
+    assert found.get("security-operations") in {"I run incident response", "Bank SecOps lead"}
+    assert all("gardener" not in phrase for phrase in found.values())
+    assert meanings.find("") == {}
+
+
+def test_a_skill_named_by_meaning_is_quoted_back_and_never_counted_as_ticked():
+    need = NeedRecord(id="n", title="Security trustee", skills_required=("security operations",))
+    plain = VolunteerRecord(id="v", headline="I keep a bank safe from attackers")
+    meant = VolunteerRecord(
+        id="v",
+        headline="I keep a bank safe from attackers",
+        meaning_mentions={"security-operations": "I keep a bank safe from attackers"},
+    )
+    without = MatchIndex().fit([plain], [need]).top_volunteers(need, k=1)[0]
+    with_ = MatchIndex().fit([meant], [need]).top_volunteers(need, k=1)[0]
+    assert with_.breakdown["skills_required"] == without.breakdown["skills_required"]
+    words = "\u201cI keep a bank safe from attackers\u201d"
+    quoted = [r for r in with_.reasons if words in r]
+    assert quoted == [f"Their words {words} are close to security operations"]
+    assert f"What you wrote, {words}, is close to security operations" in (
+        with_.reasons_for_volunteer
+    )
+    assert not any(r.startswith("Has the required skill") for r in with_.reasons)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import JSON, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -32,4 +32,7 @@ class TextEmbedding(db.Model):
     model: Mapped[str] = mapped_column(String(64))
     text_key: Mapped[str] = mapped_column(String(40))
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    # Volunteers: skills their words name by meaning, {slug: their phrase}, shown to staff and
+    # the volunteer as "mentions" (never as ticked skills).
+    mentions: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -23,12 +23,18 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 
-from matching.semantic import Embedder, default_embedder, text_key
+from matching.semantic import Embedder, SkillMeanings, default_embedder, text_key
 
 from ..extensions import db
 from ..models import ChangeKind, EmbeddingKind, RankerChange, TextEmbedding
 from .changes import record_change, request_rebuild
-from .records import candidate_profiles, need_record, open_needs, volunteer_record
+from .records import (
+    candidate_profiles,
+    need_record,
+    open_needs,
+    skill_vocabulary,
+    volunteer_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +61,12 @@ def attach(records: list, kind: EmbeddingKind) -> list:
         row.object_id: row
         for chunk in _chunks(ids, 5000)
         for row in db.session.execute(
-            select(TextEmbedding.object_id, TextEmbedding.text_key, TextEmbedding.vector).where(
+            select(
+                TextEmbedding.object_id,
+                TextEmbedding.text_key,
+                TextEmbedding.vector,
+                TextEmbedding.mentions,
+            ).where(
                 TextEmbedding.kind == kind,
                 TextEmbedding.model == MODEL_NAME,
                 TextEmbedding.object_id.in_(chunk),
@@ -66,7 +77,11 @@ def attach(records: list, kind: EmbeddingKind) -> list:
     for record in records:
         row = stored.get(int(record.id))
         if row is not None and row.text_key == text_key(record.semantic_text()):
-            record = replace(record, embedding=np.frombuffer(row.vector, dtype="<f4"))
+            vector = np.frombuffer(row.vector, dtype="<f4")
+            if kind == EmbeddingKind.VOLUNTEER:
+                record = replace(record, embedding=vector, meaning_mentions=row.mentions or {})
+            else:
+                record = replace(record, embedding=vector)
         out.append(record)
     return out
 
@@ -89,6 +104,7 @@ class EmbeddingSweep:
         self.queue: list[tuple[EmbeddingKind, object]] = []
         self.filled = 0  # embedded in this sweep so far
         self.first_sweep = True
+        self._meanings: SkillMeanings | None = None  # made on first use (embeds every alias)
 
     def pending(self) -> int:
         return len(self.queue)
@@ -108,8 +124,13 @@ class EmbeddingSweep:
         batch, self.queue = self.queue[:limit], self.queue[limit:]
         if batch:
             vectors = model.encode([record.semantic_text() for _kind, record in batch])
+            if self._meanings is None:
+                self._meanings = SkillMeanings(skill_vocabulary(every_alias=True), model)
             for (kind, record), vector in zip(batch, vectors, strict=True):
-                self._store(kind, record, vector)
+                mentions = {}
+                if kind == EmbeddingKind.VOLUNTEER:
+                    mentions = self._meanings.find(record.semantic_text())
+                self._store(kind, record, vector, mentions)
             self.filled += len(batch)
         if batch and not (self.first_sweep and self.filled > REBUILD_AFTER):
             for kind, record in batch:
@@ -172,7 +193,7 @@ class EmbeddingSweep:
                     out.append((kind, record))
         return out
 
-    def _store(self, kind: EmbeddingKind, record, vector: np.ndarray) -> None:
+    def _store(self, kind: EmbeddingKind, record, vector: np.ndarray, mentions: dict) -> None:
         row = db.session.get(TextEmbedding, (kind, int(record.id)))
         if row is None:
             row = TextEmbedding(kind=kind, object_id=int(record.id))
@@ -180,6 +201,7 @@ class EmbeddingSweep:
         row.model = MODEL_NAME
         row.text_key = text_key(record.semantic_text())
         row.vector = np.asarray(vector, dtype="<f4").tobytes()
+        row.mentions = mentions
 
 
 def sweeper() -> EmbeddingSweep:

@@ -40,12 +40,16 @@ def _specific(alias: str) -> bool:
     return " " in alias or not alias.isalpha() or alias != alias.lower()
 
 
-def skill_vocabulary() -> SkillVocabulary:
+def skill_vocabulary(every_alias: bool = False) -> SkillVocabulary:
     """The app's taxonomy, in the ranker's terms (skills on profiles and needs are passed as
-    slugs; the aliases serve to find skills named in free text)."""
+    slugs; the aliases serve to find skills named in free text). Matching by meaning compares
+    whole phrases, not words inside them, so it may use `every_alias`, "privacy" included."""
     skills = db.session.scalars(select(Skill).order_by(Skill.position))
     return SkillVocabulary(
-        [(s.slug, s.name, tuple(a for a in s.aliases or () if _specific(a))) for s in skills]
+        [
+            (s.slug, s.name, tuple(a for a in s.aliases or () if every_alias or _specific(a)))
+            for s in skills
+        ]
     )
 
 
