@@ -420,6 +420,10 @@ def test_every_list_page_queries_the_same_for_10_or_1000_rows(app):
     assert 0 < page.count("<tr>") <= 21
     page = clients["member"].get("/charity/").get_data(as_text=True)
     assert "Next page" in page and page.count("Bulk role") <= 20 + 10
+    # Its "waiting for your answer" shows the ten due soonest and says there are more.
+    assert "More introductions are waiting for your answer" in page
+
+
 def _staff_console_rows(staff: User, n: int) -> None:
     """n more of everything the staff console lists or counts: pending charities with causes,
     quiet roles, proposals, overdue and reminded matches, audit entries, volunteers."""

@@ -277,7 +277,9 @@ def test_a_signed_event_with_a_nul_character_is_a_bad_request(client, signer, se
     _nothing_changed(sent_email)
 
 
-def test_a_large_batch_is_taken_but_a_body_over_a_megabyte_is_too_large(client, signer, sent_email):
+def test_a_large_batch_is_taken_but_a_body_over_a_megabyte_is_too_large(
+    client, signer, sent_email
+):
     padding = "x" * 2_000
     batch = [_event("processed", n, sent_email.id, note=padding) for n in range(300)]  # ~650 kB
     assert _post(client, signer, batch).status_code == 200

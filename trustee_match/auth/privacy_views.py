@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..downloads import json_download
+from ..extensions import limiter
 from ..permissions import can_delete_account
 from ..services import privacy
 from ..services.errors import ServiceError
@@ -32,6 +33,8 @@ def download_data() -> Response:
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+# It checks a password: a borrowed session must not become a way to guess it.
+@limiter.limit("10 per hour", methods=["POST"])
 def delete_account() -> str | Response:
     if not can_delete_account(current_user, current_user):
         flash("Staff accounts are closed by another member of staff.", "error")

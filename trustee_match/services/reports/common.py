@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.sql import ColumnElement
 
 from ...extensions import db
@@ -103,6 +103,22 @@ def need_conditions(filters: ReportFilters) -> list[ColumnElement[bool]]:
 
 def reached(state: MatchState) -> ColumnElement[bool]:
     return exists().where(MatchTransition.match_id == Match.id, MatchTransition.to_state == state)
+
+
+def reached_by_match():
+    """Per match that reached them: whether it was ever approved, ever appointed (one pass
+    over the history, not a lookup per row)."""
+    t = MatchTransition
+    return (
+        select(
+            t.match_id,
+            func.max(case((t.to_state == S.APPROVED, 1), else_=0)).label("approved"),
+            func.max(case((t.to_state == S.APPOINTED, 1), else_=0)).label("appointed"),
+        )
+        .where(t.to_state.in_([S.APPROVED, S.APPOINTED]))
+        .group_by(t.match_id)
+        .subquery()
+    )
 
 
 def share(part: int, whole: int) -> float | str:
