@@ -4,6 +4,7 @@ charities may switch it on and off. Until the code passes, a browser is logged o
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -130,6 +131,7 @@ def test_a_wrong_password_never_reaches_the_code_page(client):
 
 
 def test_wrong_and_right_codes_are_logged_by_user_id(client, caplog):
+    caplog.set_level(logging.INFO, logger="trustee_match")  # not left to other tests' set-up
     staff = StaffFactory()
     _password(client, staff.email)
     _code(client, "123456" if pyotp.TOTP(STAFF_TOTP_SECRET).now() != "123456" else "654321")

@@ -77,10 +77,13 @@ def dashboard() -> str:
         .order_by(Match.replies_due_at, Match.id)
         .limit(WAITING_SHOWN + 1)
     ).all()
+    # The oldest introductions first (their outcome is longest overdue); the list has the rest.
     introduced = db.session.scalars(
         _charity_matches()
         .where(Match.state == MatchState.INTRODUCED)
         .options(*with_list_details())
+        .order_by(Match.id)
+        .limit(WAITING_SHOWN + 1)
     ).all()
     return render_template(
         "charity/dashboard.html",
@@ -89,7 +92,8 @@ def dashboard() -> str:
         results=needs,
         rows=need_rows(charity, needs.items),
         replies=reply_record(charity),
-        introduced=introduced,
+        introduced=introduced[:WAITING_SHOWN],
+        more_introduced=len(introduced) > WAITING_SHOWN,
         outcome_form=MatchActionForm(),
         waiting=waiting[:WAITING_SHOWN],
         more_waiting=len(waiting) > WAITING_SHOWN,

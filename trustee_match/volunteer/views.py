@@ -31,6 +31,7 @@ bp = Blueprint("volunteer", __name__)
 bp.before_request(require_role(Role.VOLUNTEER))
 
 PAGE_SIZE = 20
+OUTCOMES_SHOWN = 10  # introductions whose outcome the dashboard asks for
 
 
 @bp.route("/")
@@ -45,17 +46,22 @@ def dashboard() -> str:
         )
         .options(*with_list_details())
     ).all()
+    # The oldest introductions first (their outcome is longest overdue); the list has the rest.
+    introduced = db.session.scalars(
+        db.select(Match)
+        .where(Match.volunteer_id == current_user.id, Match.state == MatchState.INTRODUCED)
+        .options(*with_list_details())
+        .order_by(Match.id)
+        .limit(OUTCOMES_SHOWN + 1)
+    ).all()
     return render_template(
         "volunteer/dashboard.html",
         profile=profile,
         waiting=waiting,
         suggestions=suggest_needs_for(current_user, k=5),
         completeness=profile_completeness(profile),
-        introduced=db.session.scalars(
-            db.select(Match)
-            .where(Match.volunteer_id == current_user.id, Match.state == MatchState.INTRODUCED)
-            .options(*with_list_details())
-        ).all(),
+        introduced=introduced[:OUTCOMES_SHOWN],
+        more_introduced=len(introduced) > OUTCOMES_SHOWN,
         outcome_form=MatchActionForm(),
     )
 
