@@ -16,7 +16,8 @@ import os
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+
+from matching.blas import one_thread
 
 MAX_TOKENS = 256  # the model's own limit (sentence_bert_config.json)
 BATCH = 32
@@ -115,10 +116,9 @@ class MiniLM:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch([t or "" for t in texts])]
         order = np.argsort([len(x) for x in ids], kind="stable")
-        # A few texts (a profile just saved, a query) use one BLAS thread: their products are
-        # small, and OpenBLAS's threads spinning against other work on a busy machine made one
-        # profile take 20 times longer (measured). Batches keep every thread.
-        with threadpool_limits(1 if len(texts) < SMALL else None, user_api="blas"):
+        # A few texts (a profile just saved, a query) use one BLAS thread (see matching/blas.py:
+        # one profile took 20 times longer with OpenBLAS's threads); batches keep them all.
+        with one_thread(len(texts) < SMALL):
             for start in range(0, len(order), batch_size):
                 rows = order[start : start + batch_size]
                 out[rows] = self._forward([ids[r] for r in rows])

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
 from matching import semantic
+from matching.blas import one_thread
 from matching.encoder import Encoder
 from matching.text_rows import PartRows, TextRows
 
@@ -182,9 +182,7 @@ class Table:
 
     def cosines(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every row's cosine with a unit query vector, and where the row has an embedding."""
-        # One thread: a matrix-vector product is memory-bound, and OpenBLAS's threads spinning
-        # against a busy machine's other work made it 50 times slower (measured).
-        with threadpool_limits(1, user_api="blas"):
+        with one_thread():  # a matrix-vector product: see matching/blas.py
             cos = np.concatenate([seg.embedding @ query for seg in self.segments])
         known = np.concatenate([seg.embedded for seg in self.segments])
         return cos, known
