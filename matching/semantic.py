@@ -26,7 +26,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-SHORT_QUERY_WORDS = 10  # full weight up to this many query words, then weight * 10 / words
+SHORT_QUERY_WORDS = 10  # full weight up to this many query words, then * (10 / words) ** 2
 # A cosine of LOW or less counts as nothing in common, HIGH or more as the same thing:
 # unrelated trustee texts score 0.1-0.3 with this model, paraphrases 0.6-0.9.
 LOW, HIGH = 0.25, 0.75
@@ -67,8 +67,11 @@ def value(cosine: np.ndarray) -> np.ndarray:
 
 
 def weight_scale(query_words: float) -> float:
-    """How much of the semantic weight a query of this many words gets."""
-    return min(1.0, SHORT_QUERY_WORDS / max(float(query_words), 1.0))
+    """How much of the semantic weight a query of this many words gets: all of it up to ten
+    words, then falling with the square of the length (a 20-word query a quarter, a 200-word
+    description 1/400). Falling only as 10 / words cost rjdb's test split 0.0013 NDCG@10 and
+    rjdb-noskills' preference accuracy 0.012; squared, both are level (see README)."""
+    return min(1.0, SHORT_QUERY_WORDS / max(float(query_words), 1.0)) ** 2
 
 
 def stored(record, dim: int) -> np.ndarray | None:
@@ -156,6 +159,22 @@ def phrases(text: str) -> list[str]:
     return out[:MAX_PHRASES]
 
 
+_term_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+
+
+def _term_vectors(embedder: Embedder, texts: tuple[str, ...]) -> np.ndarray:
+    """The vectors of a vocabulary's terms, once per embedder and vocabulary in a process (a
+    worker makes a sweep per app; the taxonomy's 500 terms take seconds to embed)."""
+    key = (id(embedder), texts)
+    with _default_lock:
+        found = _term_cache.get(key)
+    if found is None:
+        found = embedder.encode(list(texts))
+        with _default_lock:
+            _term_cache[key] = found
+    return found
+
+
 class SkillMeanings:
     """Finds the skills a text names by meaning, not only by spelling.
 
@@ -172,7 +191,7 @@ class SkillMeanings:
                 texts.append(term)
                 slugs.append(slug)
         self._slugs = np.array(slugs, dtype=object)
-        self._vectors = embedder.encode(texts)
+        self._vectors = _term_vectors(embedder, tuple(texts))
 
     def find(self, text: str) -> dict[str, str]:
         """``{skill slug: the phrase that names it}`` for the skills the text means."""

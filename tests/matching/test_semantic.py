@@ -115,7 +115,8 @@ def test_without_a_model_scores_are_exactly_the_text_rankers(monkeypatch, caplog
 def test_short_queries_lean_on_meaning_more_than_long_ones():
     assert semantic.weight_scale(3) == 1.0
     assert semantic.weight_scale(10) == 1.0
-    assert semantic.weight_scale(200) == pytest.approx(0.05)
+    assert semantic.weight_scale(20) == pytest.approx(0.25)
+    assert semantic.weight_scale(200) == pytest.approx(0.0025)
     assert semantic.value(np.array([0.0, 0.25, 0.5, 0.75, 0.99])).tolist() == pytest.approx(
         [0.0, 0.0, 0.5, 1.0, 1.0]
     )
