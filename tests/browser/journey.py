@@ -7,6 +7,7 @@ and the element. By keyboard, every focus stop on the way must show a visible fo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Locator
@@ -97,6 +98,7 @@ class Person:
         if self.keyboard:
             self.focus(selector)
             self.page.keyboard.press("Control+A")
+            self.page.keyboard.press("Backspace")
             self.page.keyboard.type(text)
         else:
             self.page.fill(selector, text)
@@ -108,6 +110,19 @@ class Person:
         if self.keyboard:
             self.focus(selector)
             self.page.keyboard.press("Space")
+        else:
+            self.page.check(selector)
+        assert self.page.is_checked(selector)
+
+    def pick(self, selector: str) -> None:
+        """Choose a radio button (by keyboard: Tab into its group, then the arrow keys)."""
+        if self.keyboard:
+            group = self.page.get_attribute(selector, "name")
+            self.focus(f"input[name='{group}']:checked")
+            for _ in range(10):
+                if self.page.is_checked(selector):
+                    break
+                self.page.keyboard.press("ArrowDown")
         else:
             self.page.check(selector)
         assert self.page.is_checked(selector)
@@ -138,7 +153,9 @@ class Person:
     def skill(self, name: str, level: str | None = None) -> None:
         """Find a skill in the skills picker by searching for it, tick it, give its level."""
         self.fill("#skill-filter", name)
-        label = self.page.locator(".skill-row:visible label:not(.visually-hidden)", has_text=name)
+        label = self.page.locator(".skill-row:visible label:not(.visually-hidden)").filter(
+            has_text=re.compile(f"^{re.escape(name)}$")
+        )
         box = "#" + label.first.get_attribute("for")
         self.tick(box)
         if level:
