@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator
 
@@ -37,17 +38,25 @@ _TOO_WIDE = """() => [...document.querySelectorAll('body *')]
   .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (el.className ? '.' + String(el.className).split(' ').join('.') : ''))"""
 
+# What state a page is in, as far as it changes what is on it: errors, messages, answers.
+_STATE = """() => [...document.querySelectorAll(
+  '.error-summary, .field-error, .notice, .flash, [role=alert], [role=status]:not(:empty)')]
+  .map(el => el.className).sort().join(' ')"""
+
 _ORDER = "(target) => !!(document.activeElement.compareDocumentPosition(target) & 2)"
 
 
 class Person:
-    def __init__(self, page, base: str, axe_source: str, *, keyboard: bool, shots: bool):
+    def __init__(
+        self, page, base: str, axe_source: str, *, keyboard: bool, shots: bool, checked: set
+    ):
         self.page = page
         self.base = base
         self.axe_source = axe_source
         self.keyboard = keyboard
         self.shots = shots
         self.problems: list[str] = []
+        self.checked = checked
 
     # Where they are -------------------------------------------------------------------------
 
@@ -62,6 +71,15 @@ class Person:
         page = self.page
         page.wait_for_load_state()
         where = f"{page.url.removeprefix(self.base)} @{page.viewport_size['width']}px"
+        if shot and self.shots:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        # A page seen before in the same state (same path bar its ids, same messages shown)
+        # was checked then; the mailbox alone is opened a dozen times.
+        seen = (re.sub(r"/\d+|/[\w-]{20,}", "/N", urlsplit(page.url).path), page.evaluate(_STATE))
+        if seen in self.checked:
+            return
+        self.checked.add(seen)
         self.problems += [f"{where}: {v}" for v in axe_violations(page, self.axe_source)]
         size = page.viewport_size
         page.set_viewport_size({"width": 320, "height": size["height"]})
@@ -70,9 +88,6 @@ class Person:
             culprits = page.evaluate(_TOO_WIDE)
             self.problems.append(f"{where}: {wide[0]} px wide at 320 px, because of {culprits}")
         page.set_viewport_size(size)
-        if shot and self.shots:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
 
     def sees(self, text: str) -> None:
         self.page.get_by_text(text, exact=False).first.wait_for()
