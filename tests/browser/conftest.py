@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import threading
@@ -56,3 +57,74 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+class JourneySite:
+    """The app served for the journeys: its address, and the app for seeding rows."""
+
+    def __init__(self, app: Flask, base: str) -> None:
+        self.app = app
+        self.base = base
+
+    def add_staff(self, email: str) -> None:
+        """A staff member whose authenticator app holds tests.conftest.STAFF_TOTP_SECRET."""
+        from tests.factories import StaffFactory
+
+        with self.app.app_context():
+            StaffFactory(email=email)
+
+
+@pytest.fixture(scope="session")
+def journey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JourneySite]:
+    """The whole app on 127.0.0.1 with its own SQLite file, a little demo data, and a worker
+    that delivers queued email to the local mailbox (/dev/mailbox) as `make run` does."""
+    from config import TestConfig
+    from trustee_match import create_app
+    from trustee_match.email.worker import backend_for, deliver_due
+    from trustee_match.extensions import db
+    from trustee_match.ranking.run_worker import work_on_next_run
+    from trustee_match.services.taxonomy import load_taxonomy
+
+    holder: dict[str, Flask] = {}
+    # Bind first: the app's email links need the port the server got.
+    server = make_server("127.0.0.1", 0, lambda env, go: holder["app"](env, go), threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('journeys') / 'app.sqlite'}"
+        SERVER_NAME = None
+        SERVER_BASE_URL = base
+        RUN_OUTBOX_WORKER_IN_PROCESS = False  # the loop below does it, without its 2 s naps
+
+    app = holder["app"] = create_app(Config)
+    with app.app_context():
+        db.create_all()
+        load_taxonomy()
+        seed_demo(progress=lambda _: None, volunteers=8, charities=4, needs=6)
+
+    stop = threading.Event()
+
+    def deliver() -> None:
+        while not stop.wait(0.1):
+            try:
+                with app.app_context():
+                    deliver_due(backend_for(app))
+                    work_on_next_run()
+            except Exception:  # keep mail flowing; a test then finds the missing email
+                logging.getLogger(__name__).exception("journey worker failed")
+
+    threads = [
+        threading.Thread(target=server.serve_forever, daemon=True),
+        threading.Thread(target=deliver, daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield JourneySite(app, base)
+    finally:
+        stop.set()
+        server.shutdown()
+        for thread in threads:
+            thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
