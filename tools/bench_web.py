@@ -4,7 +4,9 @@ Seeds (or reuses) the 20,000-volunteer data in its own PostgreSQL database (BENC
 default trustee_bench; never the tests' `test`), brings it to the newest migration, starts
 gunicorn on 127.0.0.1:5113 in production mode (tools/bench_wsgi.py: plain-HTTP cookies, for the
 benchmark only) with the ranker-run and outbox workers, runs locust headless with the mix in
-tools/locustfile.py, then stops everything it started. It prints requests/s, p50/p95/p99 per
+tools/locustfile.py, then stops everything it started. Staff log in with a code after the
+password: tools/bench_staff.py sets up their accounts' authenticator secrets through the app's
+own service, and locust gets them in BENCH_STAFF_TOTP. It prints requests/s, p50/p95/p99 per
 page type, errors, and SQL statements per page; the last line is one JSON object.
 
 `--app-dir` serves another checkout of the code (e.g. `git archive main | tar -x -C dir`) with
@@ -60,6 +62,12 @@ def _flask(env: dict, app_dir: Path, *args: str) -> None:
     subprocess.run([str(BIN / "flask"), *args], cwd=app_dir, env=env, check=True)
 
 
+def _staff_accounts(users: int) -> int:
+    # A code works once per 30-s step and account, and each simulated staff member (1 in 9
+    # users) logs in about twice a step: enough accounts that a login rarely waits a step.
+    return users // 3 + 2
+
+
 def _prepare(env: dict, app_dir: Path, args: argparse.Namespace) -> None:
     """Schema at the newest migration of the code served; demo data once (~20 min)."""
     _flask(env, app_dir, "db", "upgrade")
@@ -79,7 +87,25 @@ def _prepare(env: dict, app_dir: Path, args: argparse.Namespace) -> None:
     )
 
 
-def _accounts(url: str) -> dict:
+def _set_up_staff(env: dict, app_dir: Path, count: int, out: Path) -> dict:
+    """The bench staff accounts and their authenticator secrets (None: code without them)."""
+    subprocess.run(
+        [
+            str(BIN / "python"),
+            str(ROOT / "tools" / "bench_staff.py"),
+            "--count",
+            str(count),
+            "--out",
+            str(out),
+        ],
+        cwd=app_dir,
+        env=env,
+        check=True,
+    )
+    return json.loads(out.read_text())
+
+
+def _accounts(url: str, staff: list[str]) -> dict:
     """Who the simulated people log in as, and what they open."""
     engine = create_engine(url)
     rng = random.Random(7)
@@ -114,7 +140,6 @@ def _accounts(url: str) -> dict:
         regions = list(
             conn.scalars(text("SELECT DISTINCT region FROM needs WHERE region IS NOT NULL"))
         )
-        staff = conn.scalar(text("SELECT email FROM users WHERE role = 'staff' ORDER BY id"))
     engine.dispose()
     return {
         "password": PASSWORD,
@@ -230,13 +255,14 @@ def main() -> None:
     }
     _say(f"Preparing {make_url(url).database} (seeded once, then reused)...")
     _prepare({**env, "FLASK_APP": "wsgi", "TRUSTEE_MATCH_ENV": "development"}, app_dir, args)
-    accounts = _accounts(url)
-    _say(
-        f"  {len(accounts['volunteers'])} volunteer, {len(accounts['charities'])} charity "
-        f"logins; {len(accounts['needs'])} open roles to open"
-    )
-
     work = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    staff = _set_up_staff(env, app_dir, _staff_accounts(args.users), work / "staff.json")
+    accounts = _accounts(url, sorted(staff))
+    _say(
+        f"  {len(accounts['volunteers'])} volunteer, {len(accounts['charities'])} charity, "
+        f"{len(staff)} staff logins (staff with a code: {all(staff.values())}); "
+        f"{len(accounts['needs'])} open roles to open"
+    )
     (work / "accounts.json").write_text(json.dumps(accounts))
     base = f"http://127.0.0.1:{args.port}"
     gunicorn_cmd = [
@@ -303,6 +329,7 @@ def main() -> None:
                 **os.environ,
                 "BENCH_ACCOUNTS": str(work / "accounts.json"),
                 "BENCH_QUERIES": str(work / "queries.json"),
+                "BENCH_STAFF_TOTP": json.dumps(staff),
             },
             check=False,
             stdout=subprocess.DEVNULL,

@@ -4,8 +4,10 @@ Volunteers log in, open their dashboard, browse and filter roles, open one and s
 "I'm interested"; charities look at their roles and introductions; staff work the queue, a
 role's candidates and the ranker page. Each simulated person logs in once at the start and now
 and then again (logins are part of the mix). BENCH_ACCOUNTS names a JSON file with the accounts
-and role ids to use (bench_web.py writes it). Each request is named by its page type, and the
-SQL statements each took (the X-Bench-Queries header) are written to BENCH_QUERIES at the end.
+and role ids to use (bench_web.py writes it). Staff log in with the password, then the code
+their authenticator app would show: BENCH_STAFF_TOTP holds each bench staff account's secret
+(tools/bench_staff.py set them up). Each request is named by its page type, and the SQL
+statements each took (the X-Bench-Queries header) are written to BENCH_QUERIES at the end.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import os
 import random
 import re
 import statistics
+import time
 from collections import defaultdict
 
+import gevent
+import pyotp
 from locust import HttpUser, between, events, task
 
 ACCOUNTS = json.loads(open(os.environ["BENCH_ACCOUNTS"]).read())  # noqa: SIM115
@@ -32,8 +37,8 @@ def _csrf(html: str) -> str:
     return found.group(1) if found else ""
 
 
-def log_in(user: HttpUser, email: str, name: str = "login") -> bool:
-    """The login form, as a browser fills it in."""
+def _log_in(user: HttpUser, email: str, name: str) -> str | None:
+    """The login form, as a browser fills it in; where a right password sends the browser."""
     page = user.client.get("/account/login", name="login form")
     with user.client.post(
         "/account/login",
@@ -42,19 +47,72 @@ def log_in(user: HttpUser, email: str, name: str = "login") -> bool:
         allow_redirects=False,
         catch_response=True,
     ) as response:
-        if response.status_code in (302, 303) and "/account/login" not in response.headers.get(
+        location = response.headers.get("Location", "")
+        if response.status_code in (302, 303) and "/account/login" not in location:
+            response.success()
+            return location
+        response.failure(f"login refused: {response.status_code}")
+        return None
+
+
+def log_in(user: HttpUser, email: str, name: str = "login") -> bool:
+    return _log_in(user, email, name) is not None
+
+
+# Each staff account's secret, and the 30-s step whose code it used last: the app takes a code
+# once per step and account (and counts a refused one as a failed login).
+STAFF_TOTP: dict[str, dict | None] = {
+    **dict.fromkeys(ACCOUNTS["staff"]),
+    **json.loads(os.environ.get("BENCH_STAFF_TOTP") or "{}"),
+}
+_STEP = 30
+
+
+def _staff_account() -> tuple[str, int | None]:
+    """A staff account whose code for this step is still unused, and that step; when every
+    account has used this step's code, wait for the next step (as a person would)."""
+    while True:
+        step = int(time.time()) // _STEP
+        free = [
+            email for email, totp in STAFF_TOTP.items() if totp is None or totp["last_step"] < step
+        ]
+        if free:
+            email = random.choice(free)
+            if STAFF_TOTP[email] is not None:
+                STAFF_TOTP[email]["last_step"] = step  # before any yield: greenlets share this
+            return email, step
+        gevent.sleep((step + 1) * _STEP - time.time() + 0.05)
+
+
+def log_in_staff(user: HttpUser) -> bool:
+    """Staff log in here: the password, then the code the account's authenticator app shows
+    (the app sends a staff member there after a right password)."""
+    email, step = _staff_account()
+    location = _log_in(user, email, "staff login")
+    if location is None:
+        return False
+    if "/account/two-step" not in location:
+        return True  # code from before two-step verification: the password was all
+    totp = STAFF_TOTP[email]
+    with user.client.get(location, name="two-step form", catch_response=True) as page:
+        if totp is None or "/two-step/setup" in location:
+            page.failure("two-step verification not set up for " + email)
+            return False
+    code = pyotp.TOTP(totp["secret"]).generate_otp(step)
+    with user.client.post(
+        "/account/two-step",
+        data={"code": code, "csrf_token": _csrf(page.text)},
+        name="staff two-step",
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code in (302, 303) and "/account/" not in response.headers.get(
             "Location", ""
         ):
             response.success()
             return True
-        response.failure(f"login refused: {response.status_code}")
+        response.failure(f"code refused: {response.status_code}")
         return False
-
-
-def log_in_staff(user: HttpUser, email: str) -> bool:
-    """Staff log in here. If staff logins gain a second factor (TOTP), this is the one place to
-    add it: post the code after the password, e.g. from pyotp with the bench account's secret."""
-    return log_in(user, email, name="staff login")
 
 
 class _Person(HttpUser):
@@ -160,7 +218,7 @@ class Staff(_Person):
     weight = 1
 
     def log_in(self) -> None:
-        log_in_staff(self, ACCOUNTS["staff"])
+        log_in_staff(self)
 
     @task(3)
     def queue(self) -> None:
