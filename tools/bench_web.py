@@ -293,7 +293,8 @@ def main() -> None:
                     stderr=subprocess.STDOUT,
                 )
             )
-        health = _wait_healthy(base, 180)
+        # The master builds the ranker index before it answers: ~2.5 min on a busy 2-core machine.
+        health = _wait_healthy(base, 360)
         _say(f"gunicorn is up on {base}: {health.get('status', health)}")
         web_pid = started[0].pid
         _say(
