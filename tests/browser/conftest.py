@@ -74,7 +74,9 @@ class JourneySite:
             StaffFactory(email=email)
 
 
-@pytest.fixture(scope="session")
+# Module scope: its server and mail worker stop when the journeys end, so their queries and
+# logs never reach later tests that count queries or read logs.
+@pytest.fixture(scope="module")
 def journey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JourneySite]:
     """The whole app on 127.0.0.1 with its own SQLite file, a little demo data, and a worker
     that delivers queued email to the local mailbox (/dev/mailbox) as `make run` does."""

@@ -211,9 +211,13 @@ def test_journeys_of_a_volunteer_a_charity_and_staff(browser, journey_site, axe_
     staff_email = f"staff.{width}@example.org"
     journey_site.add_staff(staff_email)
 
-    volunteer_journey(vol, v["email"], v["name"], c["region"])
-    assert vol.problems == [], "\n".join(vol.problems)
-    c["title"] = charity_journey(us, staff, c, staff_email)
-    match_journey(staff, vol, us, v, c)
+    try:
+        volunteer_journey(vol, v["email"], v["name"], c["region"])
+        assert vol.problems == [], "\n".join(vol.problems)
+        c["title"] = charity_journey(us, staff, c, staff_email)
+        match_journey(staff, vol, us, v, c)
+    finally:
+        for someone in (vol, us, staff):
+            someone.page.context.close()
     problems = vol.problems + us.problems + staff.problems
     assert problems == [], "\n".join(problems)
