@@ -170,6 +170,21 @@ def test_the_dashboard_gives_concrete_hints_to_complete_a_profile(client, volunt
     assert "steps done" in page
 
 
+def test_a_short_bio_is_asked_to_say_more_not_to_be_written(client, volunteer):
+    profile = volunteer.volunteer_profile
+    login(client, EMAIL)
+    profile.bio = ""
+    db.session.commit()
+    assert "Write a few sentences about yourself" in client.get("/volunteer/").get_data(
+        as_text=True
+    )
+    profile.bio = "I lead security at a bank."
+    db.session.commit()
+    page = client.get("/volunteer/").get_data(as_text=True)
+    assert "Say a little more about yourself" in page
+    assert "Write a few sentences about yourself" not in page
+
+
 def test_a_second_run_does_not_go_further_down_a_roles_candidates(client, volunteer, monkeypatch):
     from trustee_match.services import alerts
 

@@ -38,7 +38,10 @@ def profile_completeness(profile: VolunteerProfile) -> Completeness:
         (bool(profile.causes), "Add your causes to be matched to more roles."),
         (
             len(profile.bio or "") >= MIN_BIO,
-            "Write a few sentences about yourself: what you'd bring to a board, and why.",
+            # A short bio is there already: ask for more of it, not for one.
+            "Say a little more about yourself: what you'd bring to a board, and why."
+            if (profile.bio or "").strip()
+            else "Write a few sentences about yourself: what you'd bring to a board, and why.",
         ),
         (
             bool(profile.linkedin_url),
