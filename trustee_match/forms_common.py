@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
-from wtforms.validators import ValidationError
+from wtforms import PasswordField, SelectMultipleField, widgets
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from .validators import check_raw_input
+from .validators import check_raw_input, strong_password
 
 
 class SafeForm(FlaskForm):
@@ -32,3 +32,24 @@ class CheckboxesField(SelectMultipleField):
         for item in self.data or []:
             if str(item) not in values:
                 raise ValidationError("One of the choices is not on the list. Please choose again.")
+
+
+class NewPasswordFields:
+    """A new password and its confirmation, for every form that sets one (sign-up, reset,
+    change, an invited colleague's account): mix in before SafeForm."""
+
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter a password."), strong_password],
+        description=(
+            "8 to 128 characters. A short phrase of unrelated words is easy to remember and "
+            "hard to guess."
+        ),
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired("Enter the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms_common import SafeForm
+from ..forms_common import NewPasswordFields, SafeForm
 from ..models import REGIONS
-from ..validators import regulator_number, strong_password
-
-
-class _NewPassword:
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter a password."), strong_password],
-        description=(
-            "8 to 128 characters. A short phrase of unrelated words is easy to remember and "
-            "hard to guess."
-        ),
-    )
-    confirm = PasswordField(
-        "Confirm password",
-        validators=[
-            DataRequired("Enter the password again."),
-            EqualTo("password", "The two passwords are not the same."),
-        ],
-    )
+from ..validators import regulator_number
 
 
 def _strip(value: str | None) -> str | None:
@@ -39,14 +21,14 @@ _email_validators = [
 ]
 
 
-class VolunteerSignupForm(_NewPassword, SafeForm):
+class VolunteerSignupForm(NewPasswordFields, SafeForm):
     display_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
     email = EmailField("Email address", validators=_email_validators, filters=[_strip])
 
 
-class CharitySignupForm(_NewPassword, SafeForm):
+class CharitySignupForm(NewPasswordFields, SafeForm):
     contact_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=100)]
     )
@@ -103,11 +85,11 @@ class ForgotPasswordForm(SafeForm):
     email = EmailField("Email address", validators=_email_validators, filters=[_strip])
 
 
-class ResetPasswordForm(_NewPassword, SafeForm):
+class ResetPasswordForm(NewPasswordFields, SafeForm):
     pass
 
 
-class ChangePasswordForm(_NewPassword, SafeForm):
+class ChangePasswordForm(NewPasswordFields, SafeForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )

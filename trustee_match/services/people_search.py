@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..models import Cause, Role, Skill, User, VolunteerProfile, volunteer_causes
 from ..models.volunteer import VolunteerSkill
-from .volunteer_search import _like
+from .volunteer_search import _like, volunteers_by_name
 
 
 @dataclass(frozen=True)
@@ -24,17 +24,8 @@ class PeopleFilters:
 
 def people_query(filters: PeopleFilters) -> Select:
     """Volunteers matching every filter given, by name; a query to paginate."""
-    query = (
-        select(User)
-        .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
-        .where(User.role == Role.VOLUNTEER)
-        .options(
-            contains_eager(User.volunteer_profile)
-            .selectinload(VolunteerProfile.skills)
-            .joinedload(VolunteerSkill.skill),
-            contains_eager(User.volunteer_profile).selectinload(VolunteerProfile.causes),
-        )
-        .order_by(func.lower(VolunteerProfile.display_name), User.id)
+    query = volunteers_by_name(
+        contains_eager(User.volunteer_profile).selectinload(VolunteerProfile.causes)
     )
     if filters.name.strip():
         query = query.where(

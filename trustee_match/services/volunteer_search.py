@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, false, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Load, contains_eager
 
 from ..models import Role, Skill, User, VolunteerProfile
 from ..models.volunteer import VolunteerSkill
@@ -15,20 +15,25 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def volunteer_search(term: str) -> Select:
-    """Volunteers whose name, email, headline or a ticked skill contains `term` (any case), by
-    name; a query to paginate. An empty term finds no one: staff search, they don't browse."""
-    query = (
+def volunteers_by_name(*also: Load) -> Select:
+    """Every volunteer with their profile and ticked skills loaded (and `also`), by name."""
+    profile = contains_eager(User.volunteer_profile)
+    return (
         select(User)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id)
         .where(User.role == Role.VOLUNTEER)
         .options(
-            contains_eager(User.volunteer_profile)
-            .selectinload(VolunteerProfile.skills)
-            .joinedload(VolunteerSkill.skill),
+            profile.selectinload(VolunteerProfile.skills).joinedload(VolunteerSkill.skill),
+            *also,
         )
         .order_by(func.lower(VolunteerProfile.display_name), User.id)
     )
+
+
+def volunteer_search(term: str) -> Select:
+    """Volunteers whose name, email, headline or a ticked skill contains `term` (any case), by
+    name; a query to paginate. An empty term finds no one: staff search, they don't browse."""
+    query = volunteers_by_name()
     term = term.strip()
     if not term:
         return query.where(false())
