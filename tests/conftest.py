@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from jinja2 import BytecodeCache
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -66,6 +67,12 @@ def config_class(tmp_path_factory: pytest.TempPathFactory) -> type[TestConfig]:
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        if url.startswith("postgresql"):
+            # A test database need not survive a power cut: commits don't wait for the disk.
+            SQLALCHEMY_ENGINE_OPTIONS = {
+                **TestConfig.SQLALCHEMY_ENGINE_OPTIONS,
+                "connect_args": {"options": "-c synchronous_commit=off"},
+            }
 
     app = create_app(Config)
     with app.app_context():
@@ -98,29 +105,53 @@ def _empty_tables() -> None:
     from trustee_match.extensions import db
 
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
-    for table in tables:
-        db.session.execute(table.delete())
-    if db.engine.dialect.name == "postgresql":
-        # Ids start at 1 again, as on SQLite. DELETE and setval, not TRUNCATE ... RESTART
-        # IDENTITY: that makes new files for every table and took ~0.4 s, twice a test.
+    if db.engine.dialect.name != "postgresql":
         for table in tables:
-            if "id" in table.c:
-                db.session.execute(
-                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
-                    {"t": table.name},
-                )
+            db.session.execute(table.delete())
+        db.session.commit()
+        return
+    # One round trip. Ids start at 1 again, as on SQLite. DELETE and setval, not TRUNCATE ...
+    # RESTART IDENTITY: that makes new files for every table and took ~0.4 s, twice a test.
+    statements = [f'DELETE FROM "{t.name}"' for t in tables] + [
+        f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"
+        for t in tables
+        if "id" in t.c and t.c.id.autoincrement is not False
+    ]
+    db.session.execute(text("; ".join(statements)))
     db.session.commit()
 
 
-@pytest.fixture
-def app(config_class: type[TestConfig]) -> Iterator[Flask]:
-    """A new app with an empty database (bar the skills and causes), inside an app context."""
+class _SharedTemplateCache(BytecodeCache):
+    """Compiled templates kept across the tests' apps (each test builds a new app, whose own
+    Jinja environment would compile every template again: a third of a short test's time).
+    Jinja checks each entry against its template's source, so an edited template recompiles."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _SharedTemplateCache()
+
+
+@pytest.fixture(scope="session")
+def _worker_app(config_class: type[TestConfig]) -> Flask:
+    """One app per test process. Building an app compiles every URL rule and, on first use,
+    every template and SQL statement again: most of a short test's time. The `app` fixture
+    puts back what a test may change, so each test still starts as on a new app."""
     from flask import g
 
     from trustee_match import create_app
     from trustee_match.extensions import db
 
     app = create_app(config_class)
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
 
     # Test requests reuse the test's app context (and so its `g` and session); start each one
     # with an empty `g` and fresh rows, as a real request in its own app context would. First,
@@ -131,14 +162,40 @@ def app(config_class: type[TestConfig]) -> Iterator[Flask]:
         db.session.expire_all()
 
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request)
+    return app
 
+
+@pytest.fixture
+def app(_worker_app: Flask) -> Iterator[Flask]:
+    """The app with an empty database (bar the skills and causes), inside an app context, its
+    settings, extensions (the live ranker index among them), hooks and template loader as
+    built: a test may change any of them, and the next test sees none of it. (The engine is
+    shared too: a test that listens to its events removes its listener.)"""
+    from trustee_match.extensions import db
+
+    app = _worker_app
+    config, extensions, loader = dict(app.config), dict(app.extensions), app.jinja_env.loader
+    hooks = {
+        name: {key: list(funcs) for key, funcs in getattr(app, name).items()}
+        for name in ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
+    }
     with app.app_context():
         _empty_tables()
-        yield app
-        db.session.rollback()
-        _empty_tables()
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            yield app
+        finally:
+            db.session.rollback()
+            _empty_tables()
+            db.session.remove()
+            db.engine.dispose()
+    app.config.clear()
+    app.config.update(config)
+    app.extensions.clear()
+    app.extensions.update(extensions)
+    app.jinja_env.loader = loader
+    for name, saved in hooks.items():
+        getattr(app, name).clear()
+        getattr(app, name).update(saved)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def width(request) -> int:
     return request.param
 
 
-def person(browser, journey_site, axe_source, width: int, checked: set) -> Person:
+def person(browser, journey_site, axe_script, width: int, checked: set) -> Person:
     """Someone in their own browser (own cookies), at this width; at 375 px, by keyboard."""
     # bypass_csp lets the test inject axe-core; the page's own script loads as usual.
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
@@ -41,10 +41,11 @@ def person(browser, journey_site, axe_source, width: int, checked: set) -> Perso
     return Person(
         context.new_page(),
         journey_site.base,
-        axe_source,
+        axe_script,
         keyboard=width < 400,
         shots=width >= 1280,
         checked=checked,
+        email_sent=journey_site.email_sent,
     )
 
 
@@ -195,9 +196,9 @@ def match_journey(staff: Person, vol: Person, us: Person, v: dict, c: dict) -> N
     staff.arrived("reports")
 
 
-def test_journeys_of_a_volunteer_a_charity_and_staff(browser, journey_site, axe_source, width):
+def test_journeys_of_a_volunteer_a_charity_and_staff(browser, journey_site, axe_script, width):
     checked: set = set()  # pages already checked, whoever saw them
-    vol, us, staff = (person(browser, journey_site, axe_source, width, checked) for _ in "vcs")
+    vol, us, staff = (person(browser, journey_site, axe_script, width, checked) for _ in "vcs")
     name = {1280: "Amara Bello", 375: "Tomasz Nowak"}[width]
     v = {"email": f"{name.split()[0].lower()}.{width}@example.org", "name": name}
     c = {

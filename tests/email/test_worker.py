@@ -388,33 +388,43 @@ def test_flask_outbox_work_once_drains_the_outbox(app, relay):
     assert "Delivered 3 emails via sendgrid; 0 to retry later, 0 failed." in result.output
 
 
-def _lose_the_database_on(statement_part: str, times: int):
-    """Make the next `times` statements containing `statement_part` fail as a dropped link."""
+@pytest.fixture
+def lose_the_database():
+    """Makes the next `times` statements containing `statement_part` fail as a dropped link;
+    the link comes back after the test."""
     from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
-    left = {"n": times}
+    listeners = []
 
-    def drop(conn, cursor, statement, parameters, context, executemany) -> None:
-        if statement_part in statement and left["n"] > 0:
-            left["n"] -= 1
-            raise OperationalError(
-                statement, None, Exception("server closed the connection unexpectedly")
-            )
+    def lose(statement_part: str, times: int) -> dict:
+        left = {"n": times}
 
-    event.listen(db.engine, "before_cursor_execute", drop)
-    return left
+        def drop(conn, cursor, statement, parameters, context, executemany) -> None:
+            if statement_part in statement and left["n"] > 0:
+                left["n"] -= 1
+                raise OperationalError(
+                    statement, None, Exception("server closed the connection unexpectedly")
+                )
+
+        event.listen(db.engine, "before_cursor_execute", drop)
+        listeners.append(drop)
+        return left
+
+    yield lose
+    for drop in listeners:
+        event.remove(db.engine, "before_cursor_execute", drop)
 
 
 def test_a_lost_database_holds_the_answer_backs_off_capped_and_writes_it_once_back(
-    app, relay, caplog
+    app, relay, caplog, lose_the_database
 ):
     from trustee_match.email.worker import OutboxWorker
 
     use_sendgrid(app, relay.url, OUTBOX_RECONNECT_BASE_SECONDS=1, OUTBOX_RECONNECT_MAX_SECONDS=4)
     [outbox_id] = _queue()
     # SendGrid takes it; recording that fails 5 times.
-    _lose_the_database_on("provider_message_id=", times=5)
+    lose_the_database("provider_message_id=", times=5)
     sleeps: list[float] = []
     worker = OutboxWorker(app, backend_for(app), sleep=sleeps.append)
 
@@ -432,13 +442,13 @@ def test_a_lost_database_holds_the_answer_backs_off_capped_and_writes_it_once_ba
     assert "1 result(s) held" in lines[0]
 
 
-def test_flask_outbox_work_once_gives_up_when_the_database_stays_away(app):
+def test_flask_outbox_work_once_gives_up_when_the_database_stays_away(app, lose_the_database):
     from sqlalchemy.exc import OperationalError
 
     from trustee_match.email.worker import OutboxWorker
 
     _queue()
-    outage = _lose_the_database_on("FROM outbox", times=100)
+    outage = lose_the_database("FROM outbox", times=100)
     worker = OutboxWorker(app, LocalMailboxBackend(), sleep=lambda _s: None)
 
     with pytest.raises(OperationalError):
