@@ -9,6 +9,10 @@ password: tools/bench_staff.py sets up their accounts' authenticator secrets thr
 own service, and locust gets them in BENCH_STAFF_TOTP. It prints requests/s, p50/p95/p99 per
 page type, errors, and SQL statements per page; the last line is one JSON object.
 
+The semantic signal is off (RANKER_SEMANTIC=0) unless `--semantic`: on a newly seeded database
+the ranker-run worker would spend about an hour of one core embedding 20,000 profiles, which is
+a one-off backlog (docs/deploy.md), not the site under load.
+
 `--app-dir` serves another checkout of the code (e.g. `git archive main | tar -x -C dir`) with
 this benchmark, for a before-and-after comparison.
 """
@@ -85,6 +89,12 @@ def _prepare(env: dict, app_dir: Path, args: argparse.Namespace) -> None:
         "--needs",
         str(args.needs),
     )
+    # A bulk load leaves the planner without statistics until autovacuum gets round to them
+    # (on a new machine it had not, 14 minutes after seeding): the roles list took seconds.
+    engine = create_engine(env["DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
 
 
 def _set_up_staff(env: dict, app_dir: Path, count: int, out: Path) -> dict:
@@ -236,6 +246,9 @@ def main() -> None:
     parser.add_argument("--volunteers", type=int, default=20_000)
     parser.add_argument("--charities", type=int, default=2_000)
     parser.add_argument("--needs", type=int, default=6_400)
+    parser.add_argument(
+        "--semantic", action="store_true", help="keep the semantic signal on (see above)"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -252,6 +265,7 @@ def main() -> None:
         "PYTHONPATH": os.pathsep.join([str(app_dir), str(ROOT / "tools")]),
         "RUN_OUTBOX_WORKER_IN_PROCESS": "0",
         "LOG_FORMAT": "json",
+        "RANKER_SEMANTIC": "1" if args.semantic else "0",
     }
     _say(f"Preparing {make_url(url).database} (seeded once, then reused)...")
     _prepare({**env, "FLASK_APP": "wsgi", "TRUSTEE_MATCH_ENV": "development"}, app_dir, args)
