@@ -51,7 +51,8 @@ test-tools:
 ## core and one more (browser and subprocess tests wait on other processes; the extra worker
 ## fills that time), each with its own database; an idle worker takes queued tests from a busy
 ## one (worksteal). `make test WORKERS=0` runs them in one process. Tests marked `alone` time a
-## client's timeout, which a busy neighbour can upset, so they run by themselves afterwards.
+## client's timeout, which a busy neighbour can upset, so they run afterwards, away from the
+## suite: the two side by side (one mostly waits for worker processes it starts and kills).
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: install test-tools
 	$(BIN)/ruff check .
@@ -60,7 +61,7 @@ test: install test-tools
 	$(BIN)/python -m compileall -q trustee_match matching config.py wsgi.py
 	$(BIN)/pytest -n $(WORKERS) --dist worksteal -m "not alone"
 	@# Only the files that hold such tests: collecting all of them again costs ~10 s.
-	$(BIN)/pytest -m alone $$(grep -rl --include='test_*.py' 'mark.alone' tests)
+	$(BIN)/pytest -n 2 -m alone $$(grep -rl --include='test_*.py' 'mark.alone' tests)
 
 ## The ranker in the product at 20,000 volunteers on the local PostgreSQL (its own database,
 ## BENCH_DATABASE_URL, default trustee_bench; seeded on first run, ~5 min). Last line: JSON.
