@@ -23,7 +23,9 @@ class Suggestion:
 
 def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
     """The open needs that suit this volunteer best, with reasons, leaving out ones they are
-    already connected with. Reads this process's live index: no fitting on a page view."""
+    already connected with and ones they could not take on (a hard need they fail: the role
+    meets in person elsewhere, asks for more hours, or for a skill they have none of). Reads
+    this process's live index: no fitting on a page view."""
     profile = volunteer.volunteer_profile
     if profile is None or not profile.is_complete:
         return []
@@ -41,5 +43,5 @@ def suggest_needs_for(volunteer: User, k: int = 5) -> list[Suggestion]:
     return [
         Suggestion(by_id[p.need_id], float(p.score), list(p.reasons_for_volunteer))
         for p in proposals
-        if p.need_id in by_id  # closed since the last sync: leave it out
+        if p.feasible and p.need_id in by_id  # by_id: not closed since the last sync
     ]
