@@ -122,9 +122,10 @@ def _empty_tables() -> None:
 
 
 class _SharedTemplateCache(BytecodeCache):
-    """Compiled templates kept across the tests' apps (each test builds a new app, whose own
-    Jinja environment would compile every template again: a third of a short test's time).
-    Jinja checks each entry against its template's source, so an edited template recompiles."""
+    """Compiled templates kept across the apps of a test process: the shared one and those
+    some tests build for themselves, whose own Jinja environments would otherwise compile
+    every template again. Jinja checks each entry against its template's source, so an edited
+    template recompiles."""
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
