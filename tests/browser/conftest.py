@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,6 +22,18 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE_DIR = ROOT / "tools" / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@contextmanager
+def _serving(server) -> Iterator[str]:
+    """Serve on 127.0.0.1 from a background thread until the block ends; yields the base URL."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 class _CachedScript(SimpleHTTPRequestHandler):
@@ -42,14 +55,8 @@ def axe_script() -> Iterator[str]:
             ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR)], check=True
         )
     handler = functools.partial(_CachedScript, directory=str(AXE_JS.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/{AXE_JS.name}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with _serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
+        yield f"{base}/{AXE_JS.name}"
 
 
 @pytest.fixture(scope="session")
@@ -70,14 +77,8 @@ def browser():
 def live_server(app: Flask) -> Iterator[str]:
     """The app, seeded with a small demo, served on 127.0.0.1 in a background thread."""
     seed_demo(progress=lambda _: None, volunteers=20, charities=6, needs=10)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with _serving(make_server("127.0.0.1", 0, app, threaded=True)) as base:
+        yield base
 
 
 class JourneySite:
