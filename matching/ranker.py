@@ -110,8 +110,11 @@ def _full(signals: dict, n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {k: tuple(np.broadcast_to(np.asarray(x), (n,)) for x in v) for k, v in signals.items()}
 
 
-def _semantic(record, table: Table, enc: Encoder, counts, weights, s: dict) -> dict:
-    """Add the semantic signal to ``s`` when both the index and the table have embeddings;
+def _semantic(
+    record, table: Table, enc: Encoder, counts, weights, s: dict, allowed: np.ndarray
+) -> dict:
+    """Add the semantic signal to ``s`` when both the index and the table have embeddings
+    (for a short query, with feedback from the closest allowed row: ``semantic.with_feedback``);
     return the weights with the semantic one scaled for this query's length."""
     if enc.semantic is None or not table.has_embeddings or weights.get("semantic", 0) <= 0:
         return weights
@@ -121,10 +124,14 @@ def _semantic(record, table: Table, enc: Encoder, counts, weights, s: dict) -> d
         if not text.strip() or not enc.embed_missing:
             return weights
         query = enc.semantic.encode([text])[0]
-    cos, known = table.cosines(query)
+    scale = semantic.weight_scale(enc.text.query_words(counts))
+    if scale >= semantic.FEEDBACK_MIN_SCALE:
+        cos, known = semantic.with_feedback(query, table.cosines, table.embedding_at, allowed)
+    else:
+        cos, known = table.cosines(query)
     s["semantic"] = (semantic.value(cos), known)
     scaled = dict(weights)
-    scaled["semantic"] = weights["semantic"] * semantic.weight_scale(enc.text.query_words(counts))
+    scaled["semantic"] = weights["semantic"] * scale
     return scaled
 
 
@@ -158,7 +165,7 @@ def score_need(
     need_hours = _hours(need.hours_per_month)
     s["availability"] = sig.availability(volunteers.hours, need_hours)
     s["board_experience"] = sig.board_experience(volunteers.board)
-    weights = _semantic(need, volunteers, enc, counts, weights, s)
+    weights = _semantic(need, volunteers, enc, counts, weights, s, allowed)
     s = _full(s, n)
     blocked = feasibility.blockers(
         region, _flag(need.remote_ok), volunteers.region, volunteers.remote, volunteers.hours,
@@ -195,7 +202,7 @@ def score_volunteer(
     hours = _hours(volunteer.hours_per_month)
     s["availability"] = sig.availability(hours, needs.hours)
     s["board_experience"] = sig.board_experience(np.int8(_flag(volunteer.board_experience)))
-    weights = _semantic(volunteer, needs, enc, counts, weights, s)
+    weights = _semantic(volunteer, needs, enc, counts, weights, s, allowed)
     s = _full(s, n)
     blocked = feasibility.blockers(
         needs.region, needs.remote, region, _flag(volunteer.remote_ok), hours, needs.hours,

@@ -168,3 +168,71 @@ def test_a_skill_named_by_meaning_is_quoted_back_and_never_counted_as_ticked():
         with_.reasons_for_volunteer
     )
     assert not any(r.startswith("Has the required skill") for r in with_.reasons)
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+# A query and four rows in 3-d: A is the closest to the query, B is A's near twin but a little
+# further from the query than C, which is unlike A; D is the closest of all but not on offer.
+_QUERY = _unit(1, 0, 0)
+_ROWS = np.stack([_unit(0.8, 0.6, 0), _unit(0.55, 0.83, 0), _unit(0.6, 0, 0.8), _unit(1, 0, 0.1)])
+
+
+def _cosines(vector):
+    return _ROWS @ vector, np.ones(len(_ROWS), dtype=bool)
+
+
+def test_feedback_lifts_the_best_rows_near_kin_and_keeps_the_best_rows_own_closeness():
+    offered = np.array([True, True, True, False])
+    before, _ = _cosines(_QUERY)
+    after, known = semantic.with_feedback(_QUERY, _cosines, _ROWS.__getitem__, offered)
+    assert known.all()
+    assert before[2] > before[1]  # on the query alone C is closer than B ...
+    assert after[1] > after[2]  # ... after feedback from A, B (like A) is
+    assert after[0] == pytest.approx(before[0])  # A keeps its own closeness
+    assert after[0] > after[1]
+
+
+def test_feedback_is_steered_only_by_a_row_that_may_be_shown():
+    # With D on offer the query moves towards D, which is like C: C stays above B.
+    after, _ = semantic.with_feedback(_QUERY, _cosines, _ROWS.__getitem__, np.ones(4, bool))
+    assert after[2] > after[1]
+    assert after[3] == pytest.approx(float(_ROWS[3] @ _QUERY))
+
+
+def test_feedback_without_any_row_on_offer_leaves_the_cosines_alone():
+    before, _ = _cosines(_QUERY)
+    after, _ = semantic.with_feedback(_QUERY, _cosines, _ROWS.__getitem__, np.zeros(4, bool))
+    assert np.array_equal(after, before)
+
+
+class _Vectors:
+    """An embedder that knows a few texts' vectors (the ranker asks it for nothing else)."""
+
+    dim = 3
+
+    def __init__(self, vectors: dict[str, np.ndarray]):
+        self.vectors = vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.vectors[t] for t in texts]).astype(np.float32)
+
+
+def test_a_short_role_title_ranks_the_best_matchs_near_kin_above_a_look_alike():
+    # No shared words: the order is the semantic signal's alone.
+    need = NeedRecord(id="n", title="Digital trustee")
+    people = {
+        "a": VolunteerRecord(id="a", headline="Chief information officer"),
+        "b": VolunteerRecord(id="b", headline="Head of technology"),
+        "c": VolunteerRecord(id="c", headline="Retired accountant"),
+    }
+    vectors = {
+        need.semantic_text(): _QUERY,
+        **{people[k].semantic_text(): _ROWS[i] for i, k in enumerate("abc")},
+    }
+    index = MatchIndex(semantic=_Vectors(vectors)).fit(list(people.values()), [need])
+    order = [p.volunteer_id for p in index.top_volunteers(need, k=3)]
+    assert order == ["a", "b", "c"]
