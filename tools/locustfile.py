@@ -115,6 +115,13 @@ def log_in_staff(user: HttpUser) -> bool:
         return False
 
 
+
+def _batch_seconds(environment) -> float:
+    """How long locust waits between two batches of users (``floor(rate)`` users a batch)."""
+    rate = float(getattr(environment.parsed_options, "spawn_rate", 0) or 0)
+    return max(1, int(rate)) / rate if rate > 0 else 0.0
+
+
 class _Person(HttpUser):
     abstract = True
     wait_time = between(0.5, 2.5)
@@ -124,6 +131,10 @@ class _Person(HttpUser):
         # X-Forwarded-For hop in production), so per-address login limits count people.
         n = next(_client_numbers)
         self.client.headers["X-Forwarded-For"] = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        # Locust starts its users in batches: at 10 a second, ten in the same millisecond, then
+        # none for a second. People do not arrive like that; each one here arrives at a random
+        # moment of the second its batch was started in, so "10 a second" is 10 a second.
+        gevent.sleep(random.uniform(0, _batch_seconds(self.environment)))
         self.log_in()
 
     def log_in(self) -> None:
