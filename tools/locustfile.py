@@ -115,7 +115,6 @@ def log_in_staff(user: HttpUser) -> bool:
         return False
 
 
-
 def _batch_seconds(environment) -> float:
     """How long locust waits between two batches of users (``floor(rate)`` users a batch)."""
     rate = float(getattr(environment.parsed_options, "spawn_rate", 0) or 0)
