@@ -112,19 +112,16 @@ def run(
     say("volunteer top-10 queries")
     vol_ms = _ms(lambda v: index.top_needs(v, k=10), vol_ids)
     say("updates")
+    def updates(ids, **changes) -> list[float]:
+        records = [index.snapshot_.volunteers.record(i) for i in ids]
+        return _ms(lambda v: index.update_volunteer(
+            replace(v, bio=v.bio + " Now also mentoring.", **changes)), records)
+
     # A changed profile carries no stored vector: with the semantic signal the update embeds it.
-    update_ms = _ms(
-        lambda v: index.update_volunteer(
-            replace(v, bio=v.bio + " Now also mentoring.", embedding=None)
-        ),
-        [index.snapshot_.volunteers.record(i) for i in vol_ids[:50]],
-    )
+    update_ms = updates(vol_ids[:50], embedding=None)
     if semantic:
         # The product's path: the worker embeds the profile; the update carries its vector.
-        extra["update_stored_vector_ms"] = float(np.median(_ms(
-            lambda v: index.update_volunteer(replace(v, bio=v.bio + " Now also mentoring.")),
-            [index.snapshot_.volunteers.record(i) for i in vol_ids[50:100]],
-        )))
+        extra["update_stored_vector_ms"] = float(np.median(updates(vol_ids[50:100])))
     batch_figures: dict = {}
     if batch:
         say("capped batch over all needs")
