@@ -111,7 +111,8 @@ def _full(signals: dict, n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def _semantic(
-    record, table: Table, enc: Encoder, counts, weights, s: dict, allowed: np.ndarray
+    record, table: Table, enc: Encoder, counts, weights, s: dict, allowed: np.ndarray,
+    pmap: Map = map,
 ) -> dict:
     """Add the semantic signal to ``s`` when both the index and the table have embeddings
     (for a short query, with feedback from the closest allowed row: ``semantic.with_feedback``);
@@ -125,10 +126,14 @@ def _semantic(
             return weights
         query = enc.semantic.encode([text])[0]
     scale = semantic.weight_scale(enc.text.query_words(counts))
+    threaded = pmap if table.n_rows >= THREADED_ROWS else map
+    def cosines(vector):
+        return table.cosines(vector, threaded)
+
     if scale >= semantic.FEEDBACK_MIN_SCALE:
-        cos, known = semantic.with_feedback(query, table.cosines, table.embedding_at, allowed)
+        cos, known = semantic.with_feedback(query, cosines, table.embedding_at, allowed)
     else:
-        cos, known = table.cosines(query)
+        cos, known = cosines(query)
     s["semantic"] = (semantic.value(cos), known)
     scaled = dict(weights)
     scaled["semantic"] = weights["semantic"] * scale
@@ -165,7 +170,7 @@ def score_need(
     need_hours = _hours(need.hours_per_month)
     s["availability"] = sig.availability(volunteers.hours, need_hours)
     s["board_experience"] = sig.board_experience(volunteers.board)
-    weights = _semantic(need, volunteers, enc, counts, weights, s, allowed)
+    weights = _semantic(need, volunteers, enc, counts, weights, s, allowed, pmap)
     s = _full(s, n)
     blocked = feasibility.blockers(
         region, _flag(need.remote_ok), volunteers.region, volunteers.remote, volunteers.hours,
@@ -202,7 +207,7 @@ def score_volunteer(
     hours = _hours(volunteer.hours_per_month)
     s["availability"] = sig.availability(hours, needs.hours)
     s["board_experience"] = sig.board_experience(np.int8(_flag(volunteer.board_experience)))
-    weights = _semantic(volunteer, needs, enc, counts, weights, s, allowed)
+    weights = _semantic(volunteer, needs, enc, counts, weights, s, allowed, pmap)
     s = _full(s, n)
     blocked = feasibility.blockers(
         needs.region, needs.remote, region, _flag(volunteer.remote_ok), hours, needs.hours,

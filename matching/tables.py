@@ -180,10 +180,17 @@ class Table:
     def has_embeddings(self) -> bool:
         return bool(self.segments) and all(s.embedding is not None for s in self.segments)
 
-    def cosines(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every row's cosine with a unit query vector, and where the row has an embedding."""
-        with one_thread():  # a matrix-vector product: see matching/blas.py
-            cos = np.concatenate([seg.embedding @ query for seg in self.segments])
+    def cosines(
+        self, query: np.ndarray, pmap: Callable = map
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's cosine with a unit query vector, and where the row has an embedding.
+
+        ``pmap`` maps over the segments, as for the text channels: at 100,000 rows a segment's
+        product reads 77 MB of vectors, and two threads on two segments take half the time
+        (measured: 8.7 ms instead of 16.7 ms).
+        """
+        with one_thread():  # BLAS's own threads: see matching/blas.py
+            cos = np.concatenate(list(pmap(lambda seg: seg.embedding @ query, self.segments)))
         known = np.concatenate([seg.embedded for seg in self.segments])
         return cos, known
 
