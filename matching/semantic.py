@@ -227,13 +227,25 @@ class SkillMeanings:
 
     def find(self, text: str) -> dict[str, str]:
         """``{skill slug: the phrase that names it}`` for the skills the text means."""
-        found = phrases(text)
-        if not found:
-            return {}
-        sims = self.embedder.encode(found) @ self._vectors.T  # (phrases, terms)
-        best: dict[str, tuple[float, str]] = {}
-        for i, j in zip(*np.nonzero(sims >= self.threshold), strict=True):
-            slug, sim = str(self._slugs[j]), float(sims[i, j])
-            if slug not in best or sim > best[slug][0]:
-                best[slug] = (sim, found[i])
-        return {slug: phrase for slug, (_sim, phrase) in sorted(best.items())}
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: list[str]) -> list[dict[str, str]]:
+        """:meth:`find` for each text, with every text's phrases embedded in one call: the
+        model's batches of short phrases then fill up (measured: 22 ms a profile instead of
+        40 ms, one call per profile)."""
+        per_text = [phrases(text) for text in texts]
+        every = [phrase for found in per_text for phrase in found]
+        if not every:
+            return [{} for _ in texts]
+        sims = self.embedder.encode(every) @ self._vectors.T  # (phrases, terms)
+        out, start = [], 0
+        for found in per_text:
+            part = sims[start : start + len(found)]
+            start += len(found)
+            best: dict[str, tuple[float, str]] = {}
+            for i, j in zip(*np.nonzero(part >= self.threshold), strict=True):
+                slug, sim = str(self._slugs[j]), float(part[i, j])
+                if slug not in best or sim > best[slug][0]:
+                    best[slug] = (sim, found[i])
+            out.append({slug: phrase for slug, (_sim, phrase) in sorted(best.items())})
+        return out

@@ -24,6 +24,7 @@ import csv
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -235,6 +236,47 @@ def _read_stats(prefix: str) -> tuple[dict, dict]:
     return pages, total
 
 
+def _server_times(web_log: Path) -> dict:
+    """What gunicorn's access log says each request took inside the server: if locust's p95
+    is high while this is low, the time went outside the app (the machine, or locust itself)."""
+    by_page: dict[str, list[float]] = {}
+    slow_seconds: dict[str, int] = {}
+    for line in web_log.read_text(errors="replace").splitlines():
+        if '"gunicorn.access"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+            ms = float(entry["ms"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        page = re.sub(r"/\d+", "/N", f"{entry.get('method')} {entry.get('path')}")
+        page = re.sub(r"/[\w-]{20,}", "/T", page)
+        by_page.setdefault(page, []).append(ms)
+        if ms >= 300:
+            slow_seconds[entry["time"]] = slow_seconds.get(entry["time"], 0) + 1
+    every = sorted(ms for times in by_page.values() for ms in times)
+    if not every:
+        return {}
+    p95 = {
+        page: round(_percentile(sorted(times), 0.95)) for page, times in by_page.items()
+        if len(times) >= 20
+    }
+    return {
+        "requests": len(every),
+        "p50_ms": round(_percentile(every, 0.5)),
+        "p95_ms": round(_percentile(every, 0.95)),
+        "over_300_ms": sum(slow_seconds.values()),
+        "slowest_pages_p95_ms": dict(sorted(p95.items(), key=lambda kv: -kv[1])[:5]),
+        "seconds_with_most_over_300_ms": dict(
+            sorted(slow_seconds.items(), key=lambda kv: -kv[1])[:3]
+        ),
+    }
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
@@ -379,6 +421,15 @@ def main() -> None:
         f"{web_cpu} s in {args.seconds} s on {os.cpu_count()} cores; machine load average "
         f"{' '.join(load)}. Logs: {work}"
     )
+    server = _server_times(work / "web.log")
+    if server:
+        _say(
+            f"Inside the server (gunicorn's access log): p50 {server['p50_ms']} ms, p95 "
+            f"{server['p95_ms']} ms over {server['requests']} requests; "
+            f"{server['over_300_ms']} took 300 ms or more, most in the seconds "
+            f"{server['seconds_with_most_over_300_ms']}; slowest p95: "
+            f"{server['slowest_pages_p95_ms']}"
+        )
     print(
         json.dumps(
             {
@@ -393,6 +444,7 @@ def main() -> None:
                 "rss_mb": rss,
                 "web_cpu_s": web_cpu,
                 "load_avg": [float(x) for x in load],
+                "server": server,
             }
         )
     )

@@ -150,6 +150,19 @@ def test_skills_named_by_meaning_are_found_in_phrases(model):
     assert meanings.find("") == {}
 
 
+def test_many_texts_at_once_find_what_each_finds_alone(model):
+    meanings = semantic.SkillMeanings(SkillVocabulary.default(), model)
+    texts = [
+        "Bank SecOps lead. I run incident response; keen gardener",
+        "",
+        "Privacy lead for a hospital trust, and I chair the DPIA panel",
+        "Retired teacher",
+    ]
+    together = meanings.find_many(texts)
+    assert together == [meanings.find(text) for text in texts]
+    assert together[1] == {} and together[0].get("security-operations")
+
+
 def test_a_skill_named_by_meaning_is_quoted_back_and_never_counted_as_ticked():
     need = NeedRecord(id="n", title="Security trustee", skills_required=("security operations",))
     plain = VolunteerRecord(id="v", headline="I keep a bank safe from attackers")

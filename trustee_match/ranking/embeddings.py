@@ -126,11 +126,11 @@ class EmbeddingSweep:
             vectors = model.encode([record.semantic_text() for _kind, record in batch])
             if self._meanings is None:
                 self._meanings = SkillMeanings(skill_vocabulary(every_alias=True), model)
+            volunteers = [r for kind, r in batch if kind == EmbeddingKind.VOLUNTEER]
+            found = self._meanings.find_many([r.semantic_text() for r in volunteers])
+            mentions = {id(r): m for r, m in zip(volunteers, found, strict=True)}
             for (kind, record), vector in zip(batch, vectors, strict=True):
-                mentions = {}
-                if kind == EmbeddingKind.VOLUNTEER:
-                    mentions = self._meanings.find(record.semantic_text())
-                self._store(kind, record, vector, mentions)
+                self._store(kind, record, vector, mentions.get(id(record), {}))
             self.filled += len(batch)
         if batch and not (self.first_sweep and self.filled > REBUILD_AFTER):
             for kind, record in batch:
