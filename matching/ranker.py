@@ -111,12 +111,17 @@ def _full(signals: dict, n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def _semantic(
-    record, table: Table, enc: Encoder, counts, weights, s: dict, allowed: np.ndarray,
+    record, table: Table, enc: Encoder, counts, weights, s: dict, feasible: np.ndarray,
     pmap: Map = map,
 ) -> dict:
     """Add the semantic signal to ``s`` when both the index and the table have embeddings
-    (for a short query, with feedback from the closest allowed row: ``semantic.with_feedback``);
-    return the weights with the semantic one scaled for this query's length."""
+    (for a short query, with feedback from the closest row: ``semantic.with_feedback``);
+    return the weights with the semantic one scaled for this query's length.
+
+    Only the ``feasible`` rows (allowed, no hard need failed) get the signal: every infeasible
+    pair ranks below every feasible one whatever its words mean, so reading its vector would
+    change nothing that is proposed, and a role for one region reads a fraction of the vectors.
+    """
     if enc.semantic is None or not table.has_embeddings or weights.get("semantic", 0) <= 0:
         return weights
     query = semantic.stored(record, enc.semantic.dim)
@@ -128,10 +133,10 @@ def _semantic(
     scale = semantic.weight_scale(enc.text.query_words(counts))
     threaded = pmap if table.n_rows >= THREADED_ROWS else map
     def cosines(vector):
-        return table.cosines(vector, threaded)
+        return table.cosines(vector, threaded, feasible)
 
     if scale >= semantic.FEEDBACK_MIN_SCALE:
-        cos, known = semantic.with_feedback(query, cosines, table.embedding_at, allowed)
+        cos, known = semantic.with_feedback(query, cosines, table.embedding_at, feasible)
     else:
         cos, known = cosines(query)
     s["semantic"] = (semantic.value(cos), known)
@@ -170,13 +175,14 @@ def score_need(
     need_hours = _hours(need.hours_per_month)
     s["availability"] = sig.availability(volunteers.hours, need_hours)
     s["board_experience"] = sig.board_experience(volunteers.board)
-    weights = _semantic(need, volunteers, enc, counts, weights, s, allowed, pmap)
-    s = _full(s, n)
     blocked = feasibility.blockers(
         region, _flag(need.remote_ok), volunteers.region, volunteers.remote, volunteers.hours,
         need_hours, have > 0, len(required), volunteers.n_skills > 0,
         allowed,
     )
+    feasible = allowed & (blocked == 0)
+    weights = _semantic(need, volunteers, enc, counts, weights, s, feasible, pmap)
+    s = _full(s, n)
     return Scored(feasibility.fold(sig.combine(s, weights), blocked), s, allowed, blocked)
 
 
@@ -207,12 +213,13 @@ def score_volunteer(
     hours = _hours(volunteer.hours_per_month)
     s["availability"] = sig.availability(hours, needs.hours)
     s["board_experience"] = sig.board_experience(np.int8(_flag(volunteer.board_experience)))
-    weights = _semantic(volunteer, needs, enc, counts, weights, s, allowed, pmap)
-    s = _full(s, n)
     blocked = feasibility.blockers(
         needs.region, needs.remote, region, _flag(volunteer.remote_ok), hours, needs.hours,
         have > 0, needs.n_skills, bool(evidence.levels), allowed,
     )
+    feasible = allowed & (blocked == 0)
+    weights = _semantic(volunteer, needs, enc, counts, weights, s, feasible, pmap)
+    s = _full(s, n)
     return Scored(feasibility.fold(sig.combine(s, weights), blocked), s, allowed, blocked)
 
 

@@ -27,6 +27,8 @@ from matching.encoder import Encoder
 from matching.text_rows import PartRows, TextRows
 
 DELTA_BLOCK_ROWS = 2048
+# Above this share of a segment's rows, a product over all of them beats gathering those rows.
+SPARSE_ROWS_SHARE = 0.5
 MAIN_BLOCKS = 2
 
 
@@ -181,18 +183,33 @@ class Table:
         return bool(self.segments) and all(s.embedding is not None for s in self.segments)
 
     def cosines(
-        self, query: np.ndarray, pmap: Callable = map
+        self, query: np.ndarray, pmap: Callable = map, rows: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every row's cosine with a unit query vector, and where the row has an embedding.
 
-        ``pmap`` maps over the segments, as for the text channels: at 100,000 rows a segment's
-        product reads 77 MB of vectors, and two threads on two segments take half the time
-        (measured: 8.7 ms instead of 16.7 ms).
+        With ``rows`` (a mask over all rows) only those rows' vectors are read; the others
+        count as unknown. ``pmap`` maps over the segments, as for the text channels: at 100,000
+        rows a segment's product reads 77 MB of vectors, and two threads on two segments take
+        half the time (measured: 8.7 ms instead of 16.7 ms).
         """
+        bounds = np.cumsum([0, *(seg.n_rows for seg in self.segments)])
+
+        def one(i: int) -> np.ndarray:
+            seg = self.segments[i]
+            if rows is None:
+                return seg.embedding @ query
+            local = np.flatnonzero(rows[bounds[i] : bounds[i + 1]])
+            out = np.zeros(seg.n_rows, dtype=np.float32)
+            if len(local) > SPARSE_ROWS_SHARE * seg.n_rows:
+                out[local] = (seg.embedding @ query)[local]  # reading them all is quicker
+            elif len(local):
+                out[local] = seg.embedding[local] @ query
+            return out
+
         with one_thread():  # BLAS's own threads: see matching/blas.py
-            cos = np.concatenate(list(pmap(lambda seg: seg.embedding @ query, self.segments)))
+            cos = np.concatenate(list(pmap(one, range(len(self.segments)))))
         known = np.concatenate([seg.embedded for seg in self.segments])
-        return cos, known
+        return cos, (known if rows is None else known & rows[: len(known)])
 
     def embedding_at(self, row: int) -> np.ndarray | None:
         """The stored embedding of one row (None when unknown or no model)."""

@@ -249,3 +249,34 @@ def test_a_short_role_title_ranks_the_best_matchs_near_kin_above_a_look_alike():
     index = MatchIndex(semantic=_Vectors(vectors)).fit(list(people.values()), [need])
     order = [p.volunteer_id for p in index.top_volunteers(need, k=3)]
     assert order == ["a", "b", "c"]
+
+
+def test_meaning_is_weighed_only_for_pairs_that_can_work():
+    # The role meets in Leeds; Bea lives in Bristol and cannot travel or join remotely.
+    need = NeedRecord(id="n", title="Digital trustee", region="Yorkshire", remote_ok=False)
+    near = VolunteerRecord(id="a", headline="Chief information officer", region="Yorkshire")
+    far = VolunteerRecord(
+        id="b", headline="Head of technology", region="South West", remote_ok=False
+    )
+    vectors = {need.semantic_text(): _QUERY, near.semantic_text(): _ROWS[0],
+               far.semantic_text(): _ROWS[1]}
+    index = MatchIndex(semantic=_Vectors(vectors)).fit([near, far], [need])
+    by_id = {p.volunteer_id: p for p in index.top_volunteers(need, k=2)}
+    assert by_id["a"].feasible and by_id["a"].breakdown["semantic"] is not None
+    assert not by_id["b"].feasible and by_id["b"].breakdown["semantic"] is None
+
+
+def test_cosines_over_some_rows_equal_those_over_all_at_those_rows():
+    volunteers = [VolunteerRecord(id=str(i), headline=f"Person {i}") for i in range(40)]
+    rng = np.random.default_rng(3)
+    vectors = {v.semantic_text(): _unit(*rng.standard_normal(3)) for v in volunteers}
+    need = NeedRecord(id="n", title="Digital trustee")
+    vectors[need.semantic_text()] = _QUERY
+    index = MatchIndex(semantic=_Vectors(vectors)).fit(volunteers, [need])
+    table = index.snapshot_.volunteers
+    every, known = table.cosines(_QUERY)
+    for share in (0.1, 0.9):  # gathered rows, and a product over all then picked
+        rows = rng.random(table.n_rows) < share
+        some, some_known = table.cosines(_QUERY, rows=rows)
+        assert np.array_equal(some_known, known & rows)
+        assert np.allclose(some[rows], every[rows]) and not some[~rows].any()
