@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -107,6 +108,15 @@ class Person:
         self.page.get_by_text(text, exact=False).first.wait_for()
 
     # What they do ---------------------------------------------------------------------------
+
+    @contextmanager
+    def by_touch(self) -> Iterator[None]:
+        """A stretch they do by tapping, as most people on a phone do, not by keyboard."""
+        was, self.keyboard = self.keyboard, False
+        try:
+            yield
+        finally:
+            self.keyboard = was
 
     def focus(self, selector: str | Locator) -> None:
         """By keyboard: Tab (or Shift+Tab, if it lies behind) until `selector` has focus."""
