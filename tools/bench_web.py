@@ -25,13 +25,17 @@ import json
 import os
 import random
 import re
+import runpy
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,6 +201,95 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_cpu() -> tuple[float, float]:
+    """Seconds of CPU the whole machine has spent so far: busy, and stolen by the host."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+def _processes_named(name: str) -> list[int]:
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == name:
+                found.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+class CpuMeter(threading.Thread):
+    """Where the machine's CPU goes during the load, second by second: our processes,
+    PostgreSQL's backends, and everything else on the machine.
+
+    On a shared machine another tenant's work shows as "other" (or as steal): a slow second
+    with a large "other" was the machine, not the site."""
+
+    def __init__(self, groups: dict[str, list[int]]) -> None:
+        super().__init__(daemon=True)
+        self.groups = groups
+        self.seconds: list[dict] = []  # one entry a second: UTC time and each group's CPU
+        self._done = threading.Event()
+
+    def _read(self) -> dict[str, float]:
+        busy, steal = _machine_cpu()
+        now = {"busy": busy, "steal": steal}
+        for group, pids in self.groups.items():
+            now[group] = sum(_cpu_seconds(pid) for pid in pids)
+        # Per backend, so that a connection opened during the load counts from zero.
+        now.update({f"pg{pid}": _cpu_seconds(pid) for pid in _processes_named("postgres")})
+        return now
+
+    def run(self) -> None:
+        last = self._read()
+        while not self._done.wait(1.0):
+            now = self._read()
+            spent = {k: v - last.get(k, 0.0) for k, v in now.items() if k[:2] != "pg"}
+            spent["postgres"] = sum(v - last.get(k, 0.0) for k, v in now.items() if k[:2] == "pg")
+            spent["other"] = spent["busy"] - sum(spent[k] for k in (*self.groups, "postgres"))
+            spent["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            self.seconds.append(spent)
+            last = now
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def total(self) -> dict[str, float]:
+        keys = [k for k in (self.seconds[0] if self.seconds else {}) if k != "time"]
+        return {k: round(sum(s[k] for s in self.seconds), 1) for k in keys}
+
+    def at(self, moments: list[str]) -> dict[str, dict[str, float]]:
+        """Each group's CPU in the given seconds (UTC, as the access log writes them)."""
+        return {
+            s["time"]: {k: round(v, 2) for k, v in s.items() if k != "time"}
+            for s in self.seconds
+            if s["time"] in moments
+        }
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _wait_for_workers(pid: int, expected: int, seconds: float) -> list[int]:
+    """The web processes, once all have booted: the first answers /healthz before the last
+    has forked, and a process missing from the list is missing from the CPU figures."""
+    deadline = time.monotonic() + seconds
+    while len(found := _children(pid)) < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
 def _children(pid: int) -> list[int]:
     try:
         found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -258,7 +351,8 @@ def _server_times(web_log: Path) -> dict:
     if not every:
         return {}
     p95 = {
-        page: round(_percentile(sorted(times), 0.95)) for page, times in by_page.items()
+        page: round(_percentile(sorted(times), 0.95))
+        for page, times in by_page.items()
         if len(times) >= 20
     }
     return {
@@ -331,6 +425,10 @@ def main() -> None:
     ]
     if args.workers:
         gunicorn_cmd[3:3] = ["-w", str(args.workers)]
+    # The count gunicorn's own config computes: the load starts once every worker is up.
+    with _environment(env):
+        configured = runpy.run_path(str(app_dir / "gunicorn.conf.py"))["workers"]
+    expected_workers = args.workers or configured
     started: list[subprocess.Popen] = []
     logs = {name: open(work / f"{name}.log", "w") for name in ("web", "runs", "outbox")}  # noqa: SIM115
     try:
@@ -358,9 +456,9 @@ def main() -> None:
             f"({len(_children(web_pid))} web processes)..."
         )
         prefix = str(work / "locust")
-        workers = _children(web_pid)
-        cpu_before = sum(_cpu_seconds(pid) for pid in workers)
-        subprocess.run(
+        workers = _wait_for_workers(web_pid, expected_workers, 60)
+        background = [process.pid for process in started[1:]]
+        locust = subprocess.Popen(
             [
                 str(BIN / "locust"),
                 "-f",
@@ -388,11 +486,14 @@ def main() -> None:
                 "BENCH_QUERIES": str(work / "queries.json"),
                 "BENCH_STAFF_TOTP": json.dumps(staff),
             },
-            check=False,
             stdout=subprocess.DEVNULL,
         )
+        meter = CpuMeter({"web": workers, "workers": background, "locust": [locust.pid]})
+        meter.start()
+        locust.wait()
+        meter.stop()
         rss = [_rss_mb(pid) for pid in _children(web_pid)]
-        web_cpu = round(sum(_cpu_seconds(pid) for pid in workers) - cpu_before, 1)
+        cpu = meter.total()
         # The machine's load: on a shared machine, other work queues with ours.
         load = Path("/proc/loadavg").read_text().split()[:3]
     finally:
@@ -417,9 +518,14 @@ def main() -> None:
     _say(
         f"\nTotal: {total.get('requests', 0)} requests, {total.get('rps', 0):.1f} requests/s, "
         f"{total.get('errors', 0)} errors; p50 {total.get('p50', 0):.0f} ms, "
-        f"p95 {total.get('p95', 0):.0f} ms. Web processes' memory: {rss} MB; their CPU: "
-        f"{web_cpu} s in {args.seconds} s on {os.cpu_count()} cores; machine load average "
+        f"p95 {total.get('p95', 0):.0f} ms. Web processes' memory: {rss} MB. Load average "
         f"{' '.join(load)}. Logs: {work}"
+    )
+    _say(
+        f"CPU in the {args.seconds} s ({os.cpu_count()} cores, {os.cpu_count() * args.seconds} "
+        f"core-seconds): the machine {cpu['busy']} s busy, {cpu['steal']} s stolen by the host; "
+        f"web {cpu['web']} s, ranker and outbox workers {cpu['workers']} s, locust "
+        f"{cpu['locust']} s, PostgreSQL {cpu['postgres']} s, anything else {cpu['other']} s"
     )
     server = _server_times(work / "web.log")
     if server:
@@ -430,6 +536,14 @@ def main() -> None:
             f"{server['seconds_with_most_over_300_ms']}; slowest p95: "
             f"{server['slowest_pages_p95_ms']}"
         )
+        slow = meter.at(list(server["seconds_with_most_over_300_ms"]))
+        server["cpu_in_slowest_seconds"] = slow
+        for moment, spent in sorted(slow.items()):
+            _say(
+                f"  CPU in {moment}: machine {spent['busy']} s busy (of {os.cpu_count()}), web "
+                f"{spent['web']} s, PostgreSQL {spent['postgres']} s, locust {spent['locust']} "
+                f"s, anything else {spent['other']} s, stolen {spent['steal']} s"
+            )
     print(
         json.dumps(
             {
@@ -442,7 +556,8 @@ def main() -> None:
                 "p99_ms": {name: row["p99"] for name, row in sorted(pages.items())},
                 "queries": {name: q["median"] for name, q in sorted(queries.items())},
                 "rss_mb": rss,
-                "web_cpu_s": web_cpu,
+                "web_cpu_s": cpu["web"],
+                "cpu_s": cpu,
                 "load_avg": [float(x) for x in load],
                 "server": server,
             }
