@@ -61,7 +61,7 @@ def test_whole_flow_contacts_are_shared_only_after_both_accept(client, cast):
     chosen = re.search(r'name="volunteer_id" value="(\d+)"', found).group(1)
     response = post_form(
         client,
-        "/staff/matches/new?q=vol@example.org",
+        f"/staff/matches/new?q=vol@example.org&need_id={cast['need'].id}",
         {"need_id": cast["need"].id, "volunteer_id": chosen},
     )
     assert response.status_code == 302

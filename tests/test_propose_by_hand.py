@@ -1,4 +1,5 @@
-"""Proposing by hand: staff search for a volunteer instead of scrolling a list of thousands."""
+"""Proposing by hand: staff search for a volunteer and a role instead of scrolling lists of
+thousands."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import pytest
 
 from trustee_match.extensions import db
-from trustee_match.models import Match, MatchState
+from trustee_match.models import Match, MatchState, NeedStatus
 
 from .conftest import login, post_form
 from .factories import NeedFactory, StaffFactory, VolunteerFactory, give_skills
@@ -52,7 +53,7 @@ def test_search_finds_a_volunteer_by_name_email_headline_or_skill(staff_client):
 def test_an_empty_search_lists_no_one_and_a_wildcard_is_just_a_character(staff_client):
     named("Grace Hopper")
     page = staff_client.get("/staff/matches/new").get_data(as_text=True)
-    assert "Grace Hopper" not in page and "Search for the volunteer first" in page
+    assert "Grace Hopper" not in page and "Search for the volunteer and the role" in page
     assert found(staff_client, "%") == [] and found(staff_client, "_") == []
 
 
@@ -73,7 +74,7 @@ def test_choosing_a_result_proposes_that_volunteer(staff_client):
     need = NeedFactory(title="Digital trustee")
     response = post_form(
         staff_client,
-        "/staff/matches/new?q=grace",
+        "/staff/matches/new?q=grace&role=digital",
         {"need_id": need.id, "volunteer_id": grace.id},
     )
     assert response.status_code == 302
@@ -87,11 +88,10 @@ def test_choosing_a_result_proposes_that_volunteer(staff_client):
 
 def test_proposing_without_choosing_a_volunteer_says_so(staff_client):
     need = NeedFactory()
-    response = post_form(staff_client, "/staff/matches/new", {"need_id": need.id})
+    path = f"/staff/matches/new?need_id={need.id}"  # where the form posts, role chosen
+    response = post_form(staff_client, path, {"need_id": need.id})
     assert "Choose a volunteer from the search results." in response.get_data(as_text=True)
-    missing = post_form(
-        staff_client, "/staff/matches/new", {"need_id": need.id, "volunteer_id": 99999}
-    )
+    missing = post_form(staff_client, path, {"need_id": need.id, "volunteer_id": 99999})
     assert "Choose a volunteer from the search results." in missing.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Match)) == 0
 
@@ -116,5 +116,73 @@ def test_coming_from_a_roles_candidates_the_role_is_already_chosen(staff_client)
     roles = re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]+)</option>', page)
     assert [title.split(" (")[0] for _, title in roles] == ["Digital trustee"]
     assert "Choose a different role" in page
-    everyone = staff_client.get("/staff/matches/new?q=grace").get_data(as_text=True)
-    assert "Treasurer" in everyone and "Digital trustee" in everyone
+    assert 'name="role"' not in page  # no role search when the role is chosen
+
+
+def roles_offered(client, role: str) -> list[str]:
+    page = client.get("/staff/matches/new", query_string={"q": "grace", "role": role})
+    assert page.status_code == 200
+    found = re.findall(
+        r'<option[^>]*value="\d+"[^>]*>([^<]+)</option>', page.get_data(as_text=True)
+    )
+    return [title.replace("&#39;", "'") for title in found]
+
+
+def test_the_role_is_found_by_its_title_or_charity_and_only_open_ones(staff_client):
+    named("Grace Hopper")
+    canal = NeedFactory(title="Digital trustee", charity__name="Canal Friends").charity
+    NeedFactory(title="Treasurer", charity=canal)
+    NeedFactory(title="Digital lead", charity__name="Hill Walkers")
+    NeedFactory(title="Digital adviser", status=NeedStatus.CLOSED)
+    assert roles_offered(staff_client, "DIGITAL") == [
+        "Digital lead (Hill Walkers)",
+        "Digital trustee (Canal Friends)",
+    ]
+    assert roles_offered(staff_client, "canal") == [
+        "Digital trustee (Canal Friends)",
+        "Treasurer (Canal Friends)",
+    ]
+    assert roles_offered(staff_client, "%") == []  # a wildcard is just a character
+    nothing = staff_client.get("/staff/matches/new?q=grace&role=zebra").get_data(as_text=True)
+    assert "No open role matches “zebra”" in nothing and "<select" not in nothing
+
+
+def test_without_a_role_search_no_role_is_offered_and_the_page_says_what_to_do(staff_client):
+    named("Grace Hopper")
+    NeedFactory(title="Digital trustee")
+    page = staff_client.get("/staff/matches/new?q=grace").get_data(as_text=True)
+    assert "Grace Hopper" in page and "<select" not in page
+    assert "Now find the role: search for it above" in page
+
+
+def test_a_broad_role_search_offers_the_first_twenty_and_says_to_narrow_it(staff_client):
+    named("Grace Hopper")
+    for i in range(23):
+        NeedFactory(title=f"Trustee {i:02d}")
+    offered = roles_offered(staff_client, "trustee")
+    assert len(offered) == 20 and offered[0].startswith("Trustee 00")
+    page = staff_client.get("/staff/matches/new?q=grace&role=trustee").get_data(as_text=True)
+    assert "These are the first 20 of 23 open roles that match “trustee”" in page
+
+
+@pytest.mark.parametrize("role", ["a" * 1_000_000, "x" * 101])
+def test_a_huge_role_search_is_refused_plainly(staff_client, role):
+    named("Grace Hopper")
+    response = staff_client.get("/staff/matches/new", query_string={"q": "grace", "role": role})
+    assert response.status_code == 400
+    assert "Search for at most 100 characters." in response.get_data(as_text=True)
+
+
+def test_a_closed_or_made_up_role_is_refused(staff_client):
+    grace = named("Grace Hopper")
+    closed = NeedFactory(title="Digital trustee", status=NeedStatus.CLOSED)
+    for need_id in (closed.id, 99999, "x"):
+        response = post_form(
+            staff_client,
+            "/staff/matches/new?q=grace&role=digital",
+            {"need_id": need_id, "volunteer_id": grace.id},
+        )
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert "Choose one of the open roles the search finds." in page and 'id="need_id"' in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Match)) == 0

@@ -34,7 +34,7 @@ PAGES = {
         "/staff/users",
         "/staff/matches",
         "/staff/matches/new",
-        "/staff/matches/new?q=a",  # search results to choose from
+        "/staff/matches/new?q=a&role=t",  # volunteers and roles to choose from
         "/staff/needs/1/candidates?skill=data-governance&min_hours=4",
         "/staff/emails",
         "/staff/emails?status=bounced",

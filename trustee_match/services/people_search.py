@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..models import Cause, Role, Skill, User, VolunteerProfile, volunteer_causes
 from ..models.volunteer import VolunteerSkill
-from .volunteer_search import _like, volunteers_by_name
+from .volunteer_search import like_pattern, volunteers_by_name
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def people_query(filters: PeopleFilters) -> Select:
     )
     if filters.name.strip():
         query = query.where(
-            func.lower(VolunteerProfile.display_name).like(_like(filters.name), escape="\\")
+            func.lower(VolunteerProfile.display_name).like(like_pattern(filters.name), escape="\\")
         )
     if filters.skill:
         query = query.where(

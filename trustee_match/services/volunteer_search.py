@@ -9,7 +9,7 @@ from ..models import Role, Skill, User, VolunteerProfile
 from ..models.volunteer import VolunteerSkill
 
 
-def _like(term: str) -> str:
+def like_pattern(term: str) -> str:
     """A LIKE pattern that finds the term anywhere, taking % and _ literally."""
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -37,7 +37,7 @@ def volunteer_search(term: str) -> Select:
     term = term.strip()
     if not term:
         return query.where(false())
-    like = _like(term)
+    like = like_pattern(term)
     # Uncorrelated, so the database finds the few matching skills' holders once, not per row.
     skill_ids = select(Skill.id).where(func.lower(Skill.name).like(like, escape="\\"))
     has_skill = VolunteerProfile.id.in_(

@@ -55,6 +55,11 @@ class VolunteerSearchForm(SafeForm):
         description="By name, email address, headline or skill.",
         validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
     )
+    role = StringField(
+        "Find the role",
+        description="By its title or the charity's name.",
+        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+    )
 
 
 class ProposeMatchForm(SafeForm):

@@ -31,6 +31,7 @@ from ..models.base import utcnow
 from ..ranking.runs import ask_for_run, latest_run, run_report
 from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
+from ..services.role_search import open_roles_matching
 from ..services.staff_overview import outcome_missing_filter
 from ..services.volunteer_search import volunteer_search
 from .blueprint import bp
@@ -44,6 +45,7 @@ from .forms import (
 
 PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20
+ROLE_CHOICES = 20  # roles offered for one role search; more means a narrower search
 TABS = [
     ("proposed", "To review"),
     ("awaiting_replies", "Waiting for replies"),
@@ -166,23 +168,28 @@ def rank() -> Response:
     return redirect(url_for("staff.matches", state="proposed"))
 
 
-def _role_choices(need_id: int | None) -> list[tuple[int, str]]:
-    """The open roles to choose from: only the one staff came from (the candidates page), if
-    it is open, else all of them."""
-    query = select(Need).where(Need.status == NeedStatus.OPEN).options(selectinload(Need.charity))
-    if need_id is not None:
-        one = db.session.scalars(query.where(Need.id == need_id)).all()
-        if one:
-            return [(n.id, f"{n.title} ({n.charity.name})") for n in one]
-    needs = db.session.scalars(query.order_by(Need.title)).all()
-    return [(n.id, f"{n.title} ({n.charity.name})") for n in needs]
+def _open_role(need_id: int | None) -> Need | None:
+    """The role staff came from (a role's candidates page), if it is still open."""
+    need = db.session.get(Need, need_id) if need_id is not None else None
+    return need if need is not None and need.status == NeedStatus.OPEN else None
+
+
+def _role_choices(fixed: Need | None, term: str) -> tuple[list[tuple[int, str]], int]:
+    """The open roles to choose from, and how many matched: only the one staff came from, or
+    the first few whose title or charity matches the role search (a menu of every open role
+    would be thousands long)."""
+    if fixed is not None:
+        return [(fixed.id, f"{fixed.title} ({fixed.charity.name})")], 1
+    found = db.paginate(open_roles_matching(term), page=1, per_page=ROLE_CHOICES, error_out=False)
+    return [(n.id, f"{n.title} ({n.charity.name})") for n in found.items], found.total or 0
 
 
 @bp.route("/matches/new", methods=["GET", "POST"])
 def propose() -> tuple[str, int] | Response:
-    """Propose by hand: search for a volunteer (GET), choose one and a role (POST)."""
+    """Propose by hand: search for a volunteer and a role (GET), choose them (POST)."""
     search = VolunteerSearchForm(request.args)
-    searched = bool(search.q.data) and search.validate()
+    valid = search.validate()
+    searched = bool(search.q.data) and valid
     page = request.args.get("page", 1, type=int)
     results = db.paginate(
         volunteer_search(search.q.data if searched else ""),
@@ -192,9 +199,19 @@ def propose() -> tuple[str, int] | Response:
     )
     chosen_need = request.args.get("need_id", type=int)
     form = ProposeMatchForm(need_id=chosen_need)
-    if results.items or request.method == "POST":
-        form.need_id.choices = _role_choices(chosen_need)
-    if form.validate_on_submit():
+    fixed_role = _open_role(chosen_need)
+    role_term = (search.role.data or "") if valid else ""
+    roles_found = 0
+    if request.method == "POST":
+        # Any open role may be proposed for; the search only narrows what the page offers.
+        chosen = _open_role(request.form.get("need_id", type=int))
+        form.need_id.choices, roles_found = _role_choices(chosen, "")
+    elif results.items:
+        form.need_id.choices, roles_found = _role_choices(fixed_role, role_term)
+    valid_post = form.validate_on_submit()
+    if request.method == "POST" and not form.need_id.choices:
+        form.need_id.errors = ["Choose one of the open roles the search finds."]
+    if valid_post:
         volunteer = db.session.get(User, form.volunteer_id.data)
         if volunteer is None:
             form.volunteer_id.errors.append("Choose a volunteer from the search results.")
@@ -215,7 +232,9 @@ def propose() -> tuple[str, int] | Response:
         results=results,
         searched=searched,
         search_args={k: v for k, v in request.args.items() if k != "page"},
-        one_role=chosen_need is not None and len(form.need_id.choices or []) == 1,
+        fixed_role=fixed_role,
+        role_term=role_term,
+        roles_found=roles_found,
     )
     record_contact_views(current_user, [u.id for u in results.items], "propose a match")
     return page_html, 400 if search.errors else 200
