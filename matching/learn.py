@@ -53,7 +53,11 @@ def _fit_weights(values, known, y, alpha) -> np.ndarray:
         return np.mean(np.logaddexp(0, z) - y * z) + alpha * np.sum((w / w.sum() - 1 / len(w)) ** 2)
 
     start = np.concatenate([np.zeros(values.shape[1]), [np.log(5.0)], [-2.5]])
-    res = minimize(loss, start, method="L-BFGS-B")
+    # Only the weights' ratios matter, so nothing holds their logs in place: unbounded, the
+    # line search stepped far enough for exp() to overflow and the loss to turn NaN. e^±10
+    # spans any ratio worth having; e^5 is a steeper logistic than scores in [0, 1] need.
+    bounds = [(-10.0, 10.0)] * values.shape[1] + [(-5.0, 5.0), (-20.0, 20.0)]
+    res = minimize(loss, start, method="L-BFGS-B", bounds=bounds)
     w = np.exp(res.x[:-2])
     return w / w.sum()
 
