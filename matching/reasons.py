@@ -143,9 +143,16 @@ def _skills(
     out: Reasons, enc: Encoder, ev: SkillEvidence, required, desired, meant=None
 ) -> None:
     ticked = {s for s, level in ev.levels.items() if level != "learning"}
+    experts = {s for s, level in ev.levels.items() if level == "expert"}
+
+    def listing(slugs) -> str:
+        # The level rides on the skill's name: a separate "expert in X" line would say X twice.
+        named = sorted((enc.vocabulary.name(s), s in experts) for s in slugs)
+        return ", ".join(f"{name} (expert)" if expert else name for name, expert in named)
+
     got = required & ticked
     if required:
-        n, listed = len(required), ", ".join(_names(enc, got))
+        n, listed = len(required), listing(got)
         if got == required:
             has = (f"the required skill: {listed}" if n == 1
                    else f"both required skills: {listed}" if n == 2
@@ -157,10 +164,6 @@ def _skills(
         else:
             out.say("Has not ticked any of the required skills",
                     "You haven't ticked any of the required skills")
-    expert = sorted((required | desired) & {s for s, v in ev.levels.items() if v == "expert"})
-    if expert:
-        names = _join(_names(enc, expert))
-        out.say(f"Expert in {names}", f"You have {names} at expert level")
     learning = (required | desired) & {s for s, v in ev.levels.items() if v == "learning"}
     if learning:
         names = _join(_names(enc, learning))
@@ -187,7 +190,7 @@ def _skills(
         names = ", ".join(_names(enc, missing))
         out.say(f"Missing: {names}", f"Not on your profile yet: {names}")
     if desired & ticked:
-        names = ", ".join(_names(enc, desired & ticked))
+        names = listing(desired & ticked)
         out.say(f"Also has desired skills: {names}",
                 f"You also have skills the role would like: {names}")
 
