@@ -175,6 +175,9 @@ def matches_tick() -> None:
     from .matches.schedule import run_schedule
 
     report = run_schedule()
+    if report.already_running:
+        click.echo("Another tick is running now: this one did nothing.")
+        return
     click.echo(
         f"Reminded {report.reminded}, expired {report.expired}, "
         f"asked for the outcome of {report.outcome_asked} matches."

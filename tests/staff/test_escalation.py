@@ -3,12 +3,18 @@ tick), reminders staff can see, and an expired match telling staff."""
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import delete
+
+from trustee_match.db_locks import only_one
 from trustee_match.extensions import db
 from trustee_match.matches.actions import approve_match, propose_match
 from trustee_match.matches.schedule import process_due_matches, run_schedule
-from trustee_match.models import AuditEntry, CharityStatus
+from trustee_match.models import AuditEntry, CharityStatus, OutboxMessage
 from trustee_match.models.base import utcnow
 from trustee_match.services.staff_digest import send_daily_digest
 
@@ -117,3 +123,54 @@ def test_a_staff_member_opts_out_and_in_again_and_it_is_audited(app):
     assert ann.staff_digest_opt_out is False
     actions = db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["digest_opted_out", "digest_opted_in"]
+
+
+on_postgresql = pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
+    reason="the lock between processes is PostgreSQL's (SQLite is the one-process dev database)",
+)
+
+
+@on_postgresql
+def test_a_tick_while_another_runs_does_nothing_and_says_so(app):
+    StaffFactory(email="ann@staff.org")
+    CharityFactory(status=CharityStatus.PENDING, verified_at=None)
+    _overdue_match(StaffFactory())
+    with only_one("matches-tick") as mine:  # the other tick, in another process
+        assert mine
+        report = run_schedule()
+        output = app.test_cli_runner().invoke(args=["matches", "tick"]).output
+    assert report.already_running and (report.digests_sent, report.expired) == (0, 0)
+    assert "Another tick is running now: this one did nothing." in output
+    assert outbox_for("ann@staff.org") == []
+    # Once it has finished, the next tick runs: the digest to both staff, the match expired.
+    after = run_schedule()
+    assert (after.digests_sent, after.expired) == (2, 1)
+    assert "staff_digest" in _kinds("ann@staff.org")
+
+
+@on_postgresql
+def test_two_digests_at_the_same_moment_queue_one(app):
+    StaffFactory(email="ann@staff.org")
+    CharityFactory(status=CharityStatus.PENDING, verified_at=None)
+    for _ in range(5):
+        barrier = threading.Barrier(2)
+        queued = [0, 0]
+
+        def send(i: int, barrier=barrier, queued=queued) -> None:
+            with app.app_context():
+                barrier.wait()
+                try:
+                    queued[i] = send_daily_digest()
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(queued) == [0, 1]
+        assert _kinds("ann@staff.org") == ["staff_digest"]
+        db.session.execute(delete(OutboxMessage))
+        db.session.commit()

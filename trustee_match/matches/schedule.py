@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from ..db_locks import only_one
 from ..extensions import db
 from ..models import Match, MatchState
 from ..models.base import utcnow
@@ -36,11 +37,22 @@ class ScheduleReport:
     recruiting_asked: int = 0  # open 60 days: "still recruiting?"
     terms_ending: int = 0  # trustees whose term ends in three months
     pauses_lifted: int = 0  # volunteers matched again from today
+    already_running: bool = False  # another tick held the lock: this one did nothing
 
 
 def run_schedule(now: datetime | None = None) -> ScheduleReport:
     """One tick of the clock (`flask matches tick`, or the development background thread):
-    the due match steps, a ranker run for new needs, and pruning the ranker's change log."""
+    the due match steps, a ranker run for new needs, and pruning the ranker's change log.
+
+    Two ticks at once (a deploy's old and new schedule overlapping, or one run by hand) would
+    each find today's digest unsent and the same reminders due: the second does nothing."""
+    with only_one("matches-tick") as mine:
+        if not mine:
+            return ScheduleReport(already_running=True)
+        return _tick(now)
+
+
+def _tick(now: datetime | None) -> ScheduleReport:
     report = process_due_matches(now)
     report.roles_closed = close_past_closing_date(now.date() if now else None)
     report.recruiting_asked = ask_still_recruiting(now)

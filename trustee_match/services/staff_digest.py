@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..db_locks import wait_for_turn
 from ..email import queue_email
 from ..email.links import external_url
 from ..extensions import db
@@ -121,11 +122,15 @@ def send_daily_digest(now: datetime | None = None) -> int:
     """Queue today's digest to each staff member who takes it, once a day; commits. Returns
     how many were queued: 0 if today's went already, or there is nothing to tell."""
     now = now or utcnow()
+    # A tick and `flask staff digest` at the same moment would both find today's unsent.
+    wait_for_turn("staff-digest")
     if digest_sent_today(now):
+        db.session.commit()  # ends the transaction, and so the wait of anyone behind us
         return 0
     digest = build_digest(now)
     recipients = digest_recipients()
     if not digest.worth_sending or not recipients:
+        db.session.commit()
         return 0
     for staff in recipients:
         queue_email(
