@@ -243,6 +243,8 @@ def matches_work(once: bool, interval: float) -> None:
                 click.echo("No ranker run is waiting.")
                 return
             time.sleep(interval)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a normal stop, not click's "Aborted!"
+        click.echo("Stopped: a run in hand went back in the queue.")
     finally:
         signal.signal(signal.SIGTERM, previous)
 
