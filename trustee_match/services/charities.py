@@ -59,6 +59,9 @@ def _members_emails(charity: Charity, kind: str, subject: str, **context) -> Non
         )
 
 
+# Each register's public page for one charity. The formats are the ones public charity-data
+# projects link to for the org-id schemes GB-CHC, GB-SC and GB-NIC (checked on 4 Dec 2026
+# against several; this machine cannot open the registers themselves).
 _REGISTERS = {
     "England and Wales": (
         "the Charity Commission for England and Wales",
