@@ -176,7 +176,7 @@ def test_a_huge_role_search_is_refused_plainly(staff_client, role):
 def test_a_closed_or_made_up_role_is_refused(staff_client):
     grace = named("Grace Hopper")
     closed = NeedFactory(title="Digital trustee", status=NeedStatus.CLOSED)
-    for need_id in (closed.id, 99999, "x"):
+    for need_id in (closed.id, 99999, "x", 2**63, -1):
         response = post_form(
             staff_client,
             "/staff/matches/new?q=grace&role=digital",
@@ -186,3 +186,11 @@ def test_a_closed_or_made_up_role_is_refused(staff_client):
         page = response.get_data(as_text=True)
         assert "Choose one of the open roles the search finds." in page and 'id="need_id"' in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Match)) == 0
+
+
+@pytest.mark.parametrize("need_id", [2**63, -1, 0])
+def test_a_role_number_no_table_could_hold_in_the_link_is_ignored(staff_client, need_id):
+    named("Grace Hopper")
+    response = staff_client.get(f"/staff/matches/new?q=grace&need_id={need_id}")
+    assert response.status_code == 200
+    assert 'name="role"' in response.get_data(as_text=True)  # asks for the role instead

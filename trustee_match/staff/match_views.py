@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..ranking.runs import ask_for_run, latest_run, run_report
+from ..request_guard import MAX_ID
 from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
 from ..services.role_search import open_roles_matching
@@ -170,7 +171,9 @@ def rank() -> Response:
 
 def _open_role(need_id: int | None) -> Need | None:
     """The role staff came from (a role's candidates page), if it is still open."""
-    need = db.session.get(Need, need_id) if need_id is not None else None
+    if need_id is None or not 0 < need_id <= MAX_ID:  # a forged id no table could hold
+        return None
+    need = db.session.get(Need, need_id)
     return need if need is not None and need.status == NeedStatus.OPEN else None
 
 
