@@ -25,6 +25,8 @@ import gevent
 import pyotp
 from locust import HttpUser, between, events, task
 
+from trustee_match.seed.fragments import FIRST_NAMES
+
 ACCOUNTS = json.loads(open(os.environ["BENCH_ACCOUNTS"]).read())  # noqa: SIM115
 PASSWORD = ACCOUNTS["password"]
 QUERIES: dict[str, list[int]] = defaultdict(list)
@@ -243,6 +245,13 @@ class Staff(_Person):
     @task(1)
     def ranker(self) -> None:
         self.page("/staff/ranker", "staff ranker page")
+
+    @task(1)
+    def find_a_volunteer(self) -> None:
+        # Propose by hand: a name and a word of the role's title, as staff would type them.
+        name = random.choice(FIRST_NAMES).lower()
+        role = random.choice(["trustee", "digital", "data", "treasurer", "security"])
+        self.page(f"/staff/matches/new?q={name}&role={role}", "staff find a volunteer")
 
     @task(1)
     def dashboard(self) -> None:

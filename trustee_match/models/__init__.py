@@ -1,6 +1,8 @@
 """The data model. Importing this package registers every table on db.metadata."""
 
+from ..extensions import db
 from .audit import AuditEntry
+from .base import needs_trigrams
 from .charity import Charity, CharityMember, charity_causes
 from .embedding import EmbeddingKind, TextEmbedding
 from .enums import (
@@ -86,3 +88,5 @@ __all__ = [
     "normalise_email",
     "volunteer_causes",
 ]
+
+needs_trigrams(db.metadata)

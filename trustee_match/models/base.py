@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DDL, DateTime, Index, MetaData, event, literal_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -32,3 +32,23 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def trigram_index(name: str, expression: str) -> Index:
+    """A PostgreSQL trigram index on `expression`, for the staff's searches: `LIKE '%priya%'`
+    over 20,000 profiles reads the index instead of every row. None on SQLite (development)."""
+    return Index(
+        name,
+        literal_column(expression).label("searched"),
+        postgresql_using="gin",
+        postgresql_ops={"searched": "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
+
+
+def needs_trigrams(metadata: MetaData) -> None:
+    """Trigram indexes need the pg_trgm extension before the tables' indexes are made."""
+    event.listen(
+        metadata,
+        "before_create",
+        DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+    )

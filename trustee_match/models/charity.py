@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, trigram_index, utcnow
 from .enums import CharityStatus, IncomeBand, str_enum
 
 if TYPE_CHECKING:
@@ -28,7 +28,10 @@ charity_causes = Table(
 class Charity(db.Model):
     __tablename__ = "charities"
     # Staff's queues of charities: one status, oldest first.
-    __table_args__ = (Index("ix_charities_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_charities_status_created_at", "status", "created_at"),
+        trigram_index("ix_charities_name_trgm", "lower(name)"),  # staff find a role by charity
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))

@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, trigram_index, utcnow
 from .enums import NeedStatus, str_enum
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Need(db.Model):
         Index("ix_needs_status_published_at", "status", "published_at", "id"),
         # A charity's roles, newest first (its dashboard).
         Index("ix_needs_charity_id_created_at", "charity_id", "created_at"),
+        trigram_index("ix_needs_title_trgm", "lower(title)"),  # staff find a role
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from ..passwords import hash_password, verify_password
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, trigram_index, utcnow
 from .enums import Role, str_enum
 
 if TYPE_CHECKING:
@@ -31,7 +31,10 @@ def normalise_email(value: str) -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_created_at", "created_at", "id"),)  # staff: newest first
+    __table_args__ = (
+        Index("ix_users_created_at", "created_at", "id"),  # staff: newest first
+        trigram_index("ix_users_email_trgm", "email"),  # staff find a person by email
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Always stored trimmed and lower-cased (see normalise_email), so the plain unique

@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, trigram_index, utcnow
 from .enums import BoardExperience, SkillLevel, str_enum
 from .self_service import AlertFrequency
 
@@ -27,6 +27,10 @@ volunteer_causes = Table(
 
 class VolunteerProfile(db.Model):
     __tablename__ = "volunteer_profiles"
+    __table_args__ = (
+        trigram_index("ix_volunteer_profiles_name_trgm", "lower(display_name)"),
+        trigram_index("ix_volunteer_profiles_headline_trgm", "lower(headline)"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)

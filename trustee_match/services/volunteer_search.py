@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, select, union
 from sqlalchemy.orm import Load, contains_eager
 
 from ..models import Role, Skill, User, VolunteerProfile
@@ -38,16 +38,22 @@ def volunteer_search(term: str) -> Select:
     if not term:
         return query.where(false())
     like = like_pattern(term)
-    # Uncorrelated, so the database finds the few matching skills' holders once, not per row.
-    skill_ids = select(Skill.id).where(func.lower(Skill.name).like(like, escape="\\"))
-    has_skill = VolunteerProfile.id.in_(
-        select(VolunteerSkill.profile_id).where(VolunteerSkill.skill_id.in_(skill_ids))
+    # One branch per place a term may be found, each answered by its own trigram index
+    # (models: trigram_index) on PostgreSQL; an OR across the two tables would read every row.
+    found = union(
+        select(VolunteerProfile.id).where(
+            func.lower(VolunteerProfile.display_name).like(like, escape="\\")
+        ),
+        select(VolunteerProfile.id).where(
+            func.lower(VolunteerProfile.headline).like(like, escape="\\")
+        ),
+        select(VolunteerProfile.id)
+        .join(User, User.id == VolunteerProfile.user_id)
+        .where(User.email.like(like, escape="\\")),
+        select(VolunteerSkill.profile_id).where(
+            VolunteerSkill.skill_id.in_(
+                select(Skill.id).where(func.lower(Skill.name).like(like, escape="\\"))
+            )
+        ),
     )
-    return query.where(
-        or_(
-            func.lower(VolunteerProfile.display_name).like(like, escape="\\"),
-            User.email.like(like, escape="\\"),
-            func.lower(VolunteerProfile.headline).like(like, escape="\\"),
-            has_skill,
-        )
-    )
+    return query.where(VolunteerProfile.id.in_(found))
