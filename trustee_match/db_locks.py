@@ -14,20 +14,20 @@ from .extensions import db
 def only_one(job: str) -> Iterator[bool]:
     """Yields True if this process may run `job` now, False if another is running it.
 
-    On PostgreSQL a session advisory lock on a connection of its own, held until the block
-    ends (or the process dies: the server drops a lost session's locks). SQLite is the
-    one-process development database, so there it always yields True."""
+    On PostgreSQL a transaction advisory lock, on a connection of its own whose transaction
+    stays open until the block ends: it is let go however that ends, the process dying
+    included, and a transaction keeps its server connection behind PgBouncer's transaction
+    pooling, where a session lock could be left on a connection someone else then gets.
+    SQLite is the one-process development database, so there it always yields True."""
     if db.engine.dialect.name != "postgresql":
         yield True
         return
-    with db.engine.connect() as connection:
-        key = {"job": job}
-        got = bool(connection.scalar(text("SELECT pg_try_advisory_lock(hashtext(:job))"), key))
-        try:
-            yield got
-        finally:
-            if got:
-                connection.execute(text("SELECT pg_advisory_unlock(hashtext(:job))"), key)
+    with db.engine.connect() as connection, connection.begin():
+        yield bool(
+            connection.scalar(
+                text("SELECT pg_try_advisory_xact_lock(hashtext(:job))"), {"job": job}
+            )
+        )
 
 
 def wait_for_turn(job: str) -> None:
