@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+
+import pytest
 
 from trustee_match.extensions import db
 from trustee_match.matches.actions import propose_match
-from trustee_match.models import AuditEntry, Cause
+from trustee_match.models import AuditEntry, Cause, CharityMember
 from trustee_match.models.base import utcnow
 
 from ..conftest import login, post_form
 from ..factories import (
     CharityFactory,
+    CharityUserFactory,
     NeedFactory,
     StaffFactory,
     VolunteerFactory,
@@ -178,3 +182,36 @@ def test_people_search_by_name_skill_region_cause_and_availability(app):
     assert "Ada Lovelace" in profile and ada.email in profile and "07700 900123" in profile
     assert "Cybersecurity" in profile
     assert client.get(f"/staff/people/{staff.id}").status_code == 404  # not a volunteer
+
+
+def _accounts_found(client, term: str) -> list[str]:
+    response = client.get("/staff/users", query_string={"q": term})
+    assert response.status_code == 200
+    return re.findall(r"<td>([^<@]+@[^<]+)</td>", response.get_data(as_text=True))
+
+
+def test_the_accounts_search_finds_by_email_name_or_contact_each_account_once(client):
+    login(client, StaffFactory(email="staff@example.org").email)
+    volunteer = VolunteerFactory(email="grace.h@example.org")
+    volunteer.volunteer_profile.display_name = "Grace Hopper"
+    chair = CharityUserFactory(email="chair@canal.org")
+    chair.memberships[0].contact_name = "Grace Chair"
+    # A member of a second charity too: still one row.
+    db.session.add(CharityMember(charity=CharityFactory(), user=chair, contact_name="Grace C"))
+    VolunteerFactory(email="100percent@example.org")
+    db.session.commit()
+    assert sorted(_accounts_found(client, "GRACE")) == ["chair@canal.org", "grace.h@example.org"]
+    assert _accounts_found(client, "hopper") == ["grace.h@example.org"]
+    assert _accounts_found(client, "canal.org") == ["chair@canal.org"]
+    assert _accounts_found(client, "%") == []  # a wildcard is just a character
+    assert _accounts_found(client, "100%") == [] and _accounts_found(client, "100") == [
+        "100percent@example.org"
+    ]
+
+
+@pytest.mark.parametrize("term", ["a" * 1_000_000, "x" * 101])
+def test_a_huge_accounts_search_is_refused_plainly(client, term):
+    login(client, StaffFactory(email="staff@example.org").email)
+    response = client.get("/staff/users", query_string={"q": term})
+    assert response.status_code == 400
+    assert "Search for at most 100 characters." in response.get_data(as_text=True)

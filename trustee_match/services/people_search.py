@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..models import Cause, Role, Skill, User, VolunteerProfile, volunteer_causes
+from ..models import Cause, CharityMember, Role, Skill, User, VolunteerProfile, volunteer_causes
 from ..models.volunteer import VolunteerSkill
 from .volunteer_search import like_pattern, volunteers_by_name
 
@@ -67,4 +67,20 @@ def person_query(user_id: int) -> Select:
             .joinedload(VolunteerSkill.skill),
             selectinload(User.volunteer_profile).selectinload(VolunteerProfile.causes),
         )
+    )
+
+
+def accounts_matching(term: str) -> Select:
+    """Ids of the accounts whose email, volunteer name or charity contact name contains `term`
+    (any case; % and _ taken literally): one branch per place, each read through its own index,
+    and each account once however many charities it belongs to."""
+    like = like_pattern(term.strip())
+    return union(
+        select(User.id).where(User.email.like(like, escape="\\")),
+        select(VolunteerProfile.user_id).where(
+            func.lower(VolunteerProfile.display_name).like(like, escape="\\")
+        ),
+        select(CharityMember.user_id).where(
+            func.lower(CharityMember.contact_name).like(like, escape="\\")
+        ),
     )

@@ -43,7 +43,10 @@ class UserSearchForm(SafeForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search by email or name", validators=[Length(max=100)])
+    q = StringField(
+        "Search by email or name",
+        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+    )
 
 
 class VolunteerSearchForm(SafeForm):

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from ..downloads import json_download
 from ..extensions import db
 from ..models import Charity, CharityMember, CharityStatus, Need, User
-from ..models.volunteer import VolunteerProfile
 from ..permissions import can_delete_account
 from ..services import privacy
 from ..services.accounts import set_user_active
 from ..services.audit import record_contact_views
 from ..services.charities import register_link, reject_charity, verify_charity
 from ..services.errors import ServiceError
+from ..services.people_search import accounts_matching
 from ..services.staff_overview import QUIET_NEED_DAYS, days_since, todays_work
 from .blueprint import bp
 from .forms import ConfirmForm, RejectCharityForm, UserSearchForm
@@ -115,7 +115,7 @@ def reject(charity_id: int) -> str | Response:
 
 
 @bp.route("/users")
-def users() -> str:
+def users() -> tuple[str, int]:
     form = UserSearchForm(request.args)
     query = (
         select(User)
@@ -127,20 +127,9 @@ def users() -> str:
         .where(User.email.not_like(f"%@{privacy.ANONYMISED_DOMAIN}"))
         .order_by(User.created_at.desc(), User.id.desc())
     )
-    term = (form.q.data or "").strip().lower()
-    if term:
-        like = f"%{term}%"
-        query = (
-            query.outerjoin(VolunteerProfile, VolunteerProfile.user_id == User.id)
-            .outerjoin(CharityMember, CharityMember.user_id == User.id)
-            .where(
-                or_(
-                    User.email.like(like),
-                    func.lower(VolunteerProfile.display_name).like(like),
-                    func.lower(CharityMember.contact_name).like(like),
-                )
-            )
-        )
+    searching = form.validate() and bool((form.q.data or "").strip())
+    if searching:
+        query = query.where(User.id.in_(accounts_matching(form.q.data)))
     page = request.args.get("page", 1, type=int)
     results = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     html = render_template(
@@ -152,7 +141,7 @@ def users() -> str:
     )
     volunteers = [u.id for u in results.items if u.is_volunteer]
     record_contact_views(current_user, volunteers, "people")
-    return html
+    return html, 400 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/export", methods=["POST"])
