@@ -34,7 +34,7 @@ from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
 from ..services.role_search import open_roles_matching
 from ..services.staff_overview import outcome_missing_filter
-from ..services.volunteer_search import volunteer_search
+from ..services.volunteer_search import like_pattern, volunteer_search
 from .blueprint import bp
 from .forms import (
     ConfirmForm,
@@ -98,12 +98,12 @@ def _filtered(query, form: MatchFilterForm):
     if data["region"]:
         query = query.where(Match.need_id.in_(select(Need.id).where(Need.region == data["region"])))
     if (data["charity"] or "").strip():
-        like = "%" + data["charity"].strip().lower().replace("%", "").replace("_", "") + "%"
+        like = like_pattern(data["charity"].strip())
         query = query.where(
             Match.need_id.in_(
                 select(Need.id)
                 .join(Charity, Charity.id == Need.charity_id)
-                .where(func.lower(Charity.name).like(like))
+                .where(func.lower(Charity.name).like(like, escape="\\"))
             )
         )
     if data["min_score"] is not None:
