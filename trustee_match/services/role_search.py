@@ -5,8 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from ..extensions import db
 from ..models import Charity, Need, NeedStatus
+from ..request_guard import MAX_ID
 from .volunteer_search import like_pattern
+
+ROLE_CHOICES = 20  # roles offered for one search; more means the search should be narrower
 
 
 def open_roles_matching(term: str) -> Select:
@@ -29,3 +33,20 @@ def open_roles_matching(term: str) -> Select:
             func.lower(Charity.name).like(like, escape="\\"),
         )
     )
+
+
+def open_role(need_id: int | None) -> Need | None:
+    """The role with this id if it is open (a role's candidates page links with it)."""
+    if need_id is None or not 0 < need_id <= MAX_ID:  # a forged id no table could hold
+        return None
+    need = db.session.get(Need, need_id)
+    return need if need is not None and need.status == NeedStatus.OPEN else None
+
+
+def role_choices(fixed: Need | None, term: str) -> tuple[list[tuple[int, str]], int]:
+    """The open roles to choose from, and how many matched: only `fixed`, or the first few
+    whose title or charity matches `term` (a menu of every open role would be thousands long)."""
+    if fixed is not None:
+        return [(fixed.id, f"{fixed.title} ({fixed.charity.name})")], 1
+    found = db.paginate(open_roles_matching(term), page=1, per_page=ROLE_CHOICES, error_out=False)
+    return [(n.id, f"{n.title} ({n.charity.name})") for n in found.items], found.total or 0

@@ -21,7 +21,6 @@ from ..models import (
     MatchState,
     MatchTransition,
     Need,
-    NeedStatus,
     OutboxMessage,
     RejectReason,
     User,
@@ -29,10 +28,9 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..ranking.runs import ask_for_run, latest_run, run_report
-from ..request_guard import MAX_ID
 from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
-from ..services.role_search import open_roles_matching
+from ..services.role_search import open_role, role_choices
 from ..services.staff_overview import outcome_missing_filter
 from ..services.volunteer_search import like_pattern, volunteer_search
 from .blueprint import bp
@@ -46,7 +44,6 @@ from .forms import (
 
 PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20
-ROLE_CHOICES = 20  # roles offered for one role search; more means a narrower search
 TABS = [
     ("proposed", "To review"),
     ("awaiting_replies", "Waiting for replies"),
@@ -169,24 +166,6 @@ def rank() -> Response:
     return redirect(url_for("staff.matches", state="proposed"))
 
 
-def _open_role(need_id: int | None) -> Need | None:
-    """The role staff came from (a role's candidates page), if it is still open."""
-    if need_id is None or not 0 < need_id <= MAX_ID:  # a forged id no table could hold
-        return None
-    need = db.session.get(Need, need_id)
-    return need if need is not None and need.status == NeedStatus.OPEN else None
-
-
-def _role_choices(fixed: Need | None, term: str) -> tuple[list[tuple[int, str]], int]:
-    """The open roles to choose from, and how many matched: only the one staff came from, or
-    the first few whose title or charity matches the role search (a menu of every open role
-    would be thousands long)."""
-    if fixed is not None:
-        return [(fixed.id, f"{fixed.title} ({fixed.charity.name})")], 1
-    found = db.paginate(open_roles_matching(term), page=1, per_page=ROLE_CHOICES, error_out=False)
-    return [(n.id, f"{n.title} ({n.charity.name})") for n in found.items], found.total or 0
-
-
 @bp.route("/matches/new", methods=["GET", "POST"])
 def propose() -> tuple[str, int] | Response:
     """Propose by hand: search for a volunteer and a role (GET), choose them (POST)."""
@@ -202,15 +181,15 @@ def propose() -> tuple[str, int] | Response:
     )
     chosen_need = request.args.get("need_id", type=int)
     form = ProposeMatchForm(need_id=chosen_need)
-    fixed_role = _open_role(chosen_need)
+    fixed_role = open_role(chosen_need)
     role_term = (search.role.data or "") if valid else ""
     roles_found = 0
     if request.method == "POST":
         # Any open role may be proposed for; the search only narrows what the page offers.
-        chosen = _open_role(request.form.get("need_id", type=int))
-        form.need_id.choices, roles_found = _role_choices(chosen, "")
+        chosen = open_role(request.form.get("need_id", type=int))
+        form.need_id.choices, roles_found = role_choices(chosen, "")
     elif results.items:
-        form.need_id.choices, roles_found = _role_choices(fixed_role, role_term)
+        form.need_id.choices, roles_found = role_choices(fixed_role, role_term)
     valid_post = form.validate_on_submit()
     if request.method == "POST" and not form.need_id.choices:
         form.need_id.errors = ["Choose one of the open roles the search finds."]
