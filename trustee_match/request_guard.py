@@ -12,7 +12,8 @@ import unicodedata
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every id
+from .models.base import MAX_ID
+
 # Query arguments that views read as whole numbers (with request.args.get(..., type=int)).
 NUMBER_ARGS = ("page",)
 

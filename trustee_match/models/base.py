@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DDL, DateTime, Index, MetaData, event, literal_column
 from sqlalchemy.types import TypeDecorator
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every id
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""

@@ -7,7 +7,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Charity, Need, NeedStatus
-from ..request_guard import MAX_ID
+from ..models.base import MAX_ID
 from .volunteer_search import like_pattern
 
 ROLE_CHOICES = 20  # roles offered for one search; more means the search should be narrower
