@@ -141,6 +141,27 @@ def test_form_errors_are_summarised_and_linked_to_their_fields(live_server, brow
     assert axe_violations(page, axe_script) == []
 
 
+def test_proposing_by_hand_without_a_volunteer_says_so_and_finds_no_role_plainly(
+    live_server, browser, axe_script
+):
+    page = browser.new_page(bypass_csp=True)
+    log_in(page, live_server, "staff@example.org")
+    page.goto(live_server + "/staff/matches/new?q=a&role=zzzz")
+    assert "No open role matches “zzzz”" in page.content()
+    assert axe_violations(page, axe_script) == []
+    page.fill("#role", "trustee")
+    with page.expect_navigation():
+        page.click("form[role=search] button[type=submit]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Propose", exact=True).click()  # no volunteer chosen
+    summary = page.locator(".error-summary")
+    assert "Choose a volunteer from the search results." in summary.inner_text()
+    summary.locator("a[href='#volunteer_id']").click()
+    assert page.evaluate("document.activeElement.id") == "volunteer_id"
+    assert violations_at_each_width(page, axe_script, "propose by hand, with errors") == []
+    page.close()
+
+
 def test_skip_link_is_the_first_stop_for_keyboard_users(live_server, browser):
     page = browser.new_page()
     page.goto(live_server + "/")
