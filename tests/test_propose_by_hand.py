@@ -162,7 +162,7 @@ def test_a_broad_role_search_offers_the_first_twenty_and_says_to_narrow_it(staff
     offered = roles_offered(staff_client, "trustee")
     assert len(offered) == 20 and offered[0].startswith("Trustee 00")
     page = staff_client.get("/staff/matches/new?q=grace&role=trustee").get_data(as_text=True)
-    assert "These are the first 20 of 23 open roles that match “trustee”" in page
+    assert "These are the first 20 open roles that match “trustee”, and there are more" in page
 
 
 @pytest.mark.parametrize("role", ["a" * 1_000_000, "x" * 101])

@@ -1,4 +1,5 @@
-"""trigram indexes for the staff's searches (names, headlines, emails, role titles, charities)
+"""trigram indexes for the staff's searches (names, headlines, emails, role titles, charities),
+and open roles by title
 
 Revision ID: 0010_search_indexes
 Revises: 0009_self_service
@@ -28,11 +29,15 @@ def upgrade():
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, expression in INDEXES:
         op.execute(f"CREATE INDEX {name} ON {table} USING gin ({expression} gin_trgm_ops)")
+    op.execute(
+        "CREATE INDEX ix_needs_open_by_title ON needs (lower(title), id) WHERE status = 'open'"
+    )
 
 
 def downgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute("DROP INDEX IF EXISTS ix_needs_open_by_title")
     for name, _table, _expression in INDEXES:
         op.execute(f"DROP INDEX IF EXISTS {name}")
     # The extension stays: something else in the database may use it.

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -46,6 +56,13 @@ class Need(db.Model):
         # A charity's roles, newest first (its dashboard).
         Index("ix_needs_charity_id_created_at", "charity_id", "created_at"),
         trigram_index("ix_needs_title_trgm", "lower(title)"),  # staff find a role
+        # ... and see the first few by title: read in order, not all sorted (PostgreSQL).
+        Index(
+            "ix_needs_open_by_title",
+            literal_column("lower(title)"),
+            "id",
+            postgresql_where=text("status = 'open'"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

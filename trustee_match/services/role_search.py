@@ -43,10 +43,13 @@ def open_role(need_id: int | None) -> Need | None:
     return need if need is not None and need.status == NeedStatus.OPEN else None
 
 
-def role_choices(fixed: Need | None, term: str) -> tuple[list[tuple[int, str]], int]:
-    """The open roles to choose from, and how many matched: only `fixed`, or the first few
-    whose title or charity matches `term` (a menu of every open role would be thousands long)."""
+def role_choices(fixed: Need | None, term: str) -> tuple[list[tuple[int, str]], bool]:
+    """The open roles to choose from, and whether more matched: only `fixed`, or the first few
+    whose title or charity matches `term` (a menu of every open role would be thousands long;
+    one more is read instead of counting them all)."""
     if fixed is not None:
-        return [(fixed.id, f"{fixed.title} ({fixed.charity.name})")], 1
-    found = db.paginate(open_roles_matching(term), page=1, per_page=ROLE_CHOICES, error_out=False)
-    return [(n.id, f"{n.title} ({n.charity.name})") for n in found.items], found.total or 0
+        return [(fixed.id, f"{fixed.title} ({fixed.charity.name})")], False
+    found = db.session.scalars(open_roles_matching(term).limit(ROLE_CHOICES + 1)).all()
+    return [(n.id, f"{n.title} ({n.charity.name})") for n in found[:ROLE_CHOICES]], len(
+        found
+    ) > ROLE_CHOICES

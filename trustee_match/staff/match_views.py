@@ -183,13 +183,13 @@ def propose() -> tuple[str, int] | Response:
     form = ProposeMatchForm(need_id=chosen_need)
     fixed_role = open_role(chosen_need)
     role_term = (search.role.data or "") if valid else ""
-    roles_found = 0
+    more_roles = False
     if request.method == "POST":
         # Any open role may be proposed for; the search only narrows what the page offers.
         chosen = open_role(request.form.get("need_id", type=int))
-        form.need_id.choices, roles_found = role_choices(chosen, "")
+        form.need_id.choices, more_roles = role_choices(chosen, "")
     elif results.items:
-        form.need_id.choices, roles_found = role_choices(fixed_role, role_term)
+        form.need_id.choices, more_roles = role_choices(fixed_role, role_term)
     valid_post = form.validate_on_submit()
     if request.method == "POST" and not form.need_id.choices:
         form.need_id.errors = ["Choose one of the open roles the search finds."]
@@ -216,7 +216,7 @@ def propose() -> tuple[str, int] | Response:
         search_args={k: v for k, v in request.args.items() if k != "page"},
         fixed_role=fixed_role,
         role_term=role_term,
-        roles_found=roles_found,
+        more_roles=more_roles,
     )
     record_contact_views(current_user, [u.id for u in results.items], "propose a match")
     return page_html, 400 if search.errors else 200
