@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..models import Cause, CharityMember, Role, Skill, User, VolunteerProfile, volunteer_causes
 from ..models.volunteer import VolunteerSkill
-from .volunteer_search import like_pattern, volunteers_by_name
+from .volunteer_search import contains, volunteers_by_name
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,7 @@ def people_query(filters: PeopleFilters) -> Select:
         contains_eager(User.volunteer_profile).selectinload(VolunteerProfile.causes)
     )
     if filters.name.strip():
-        query = query.where(
-            func.lower(VolunteerProfile.display_name).like(like_pattern(filters.name), escape="\\")
-        )
+        query = query.where(contains(func.lower(VolunteerProfile.display_name), filters.name))
     if filters.skill:
         query = query.where(
             VolunteerProfile.id.in_(
@@ -74,13 +72,11 @@ def accounts_matching(term: str) -> Select:
     """Ids of the accounts whose email, volunteer name or charity contact name contains `term`
     (any case; % and _ taken literally): one branch per place, each read through its own index,
     and each account once however many charities it belongs to."""
-    like = like_pattern(term.strip())
+    term = term.strip()
     return union(
-        select(User.id).where(User.email.like(like, escape="\\")),
+        select(User.id).where(contains(User.email, term)),
         select(VolunteerProfile.user_id).where(
-            func.lower(VolunteerProfile.display_name).like(like, escape="\\")
+            contains(func.lower(VolunteerProfile.display_name), term)
         ),
-        select(CharityMember.user_id).where(
-            func.lower(CharityMember.contact_name).like(like, escape="\\")
-        ),
+        select(CharityMember.user_id).where(contains(func.lower(CharityMember.contact_name), term)),
     )

@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import Charity, Need, NeedStatus
 from ..models.base import MAX_ID
-from .volunteer_search import like_pattern
+from .volunteer_search import contains
 
 ROLE_CHOICES = 20  # roles offered for one search; more means the search should be narrower
 
@@ -26,12 +26,8 @@ def open_roles_matching(term: str) -> Select:
     term = term.strip()
     if not term:
         return query.where(false())
-    like = like_pattern(term)
     return query.where(
-        or_(
-            func.lower(Need.title).like(like, escape="\\"),
-            func.lower(Charity.name).like(like, escape="\\"),
-        )
+        or_(contains(func.lower(Need.title), term), contains(func.lower(Charity.name), term))
     )
 
 
@@ -43,13 +39,15 @@ def open_role(need_id: int | None) -> Need | None:
     return need if need is not None and need.status == NeedStatus.OPEN else None
 
 
+def _label(need: Need) -> str:
+    return f"{need.title} ({need.charity.name})"
+
+
 def role_choices(fixed: Need | None, term: str) -> tuple[list[tuple[int, str]], bool]:
     """The open roles to choose from, and whether more matched: only `fixed`, or the first few
     whose title or charity matches `term` (a menu of every open role would be thousands long;
     one more is read instead of counting them all)."""
     if fixed is not None:
-        return [(fixed.id, f"{fixed.title} ({fixed.charity.name})")], False
+        return [(fixed.id, _label(fixed))], False
     found = db.session.scalars(open_roles_matching(term).limit(ROLE_CHOICES + 1)).all()
-    return [(n.id, f"{n.title} ({n.charity.name})") for n in found[:ROLE_CHOICES]], len(
-        found
-    ) > ROLE_CHOICES
+    return [(n.id, _label(n)) for n in found[:ROLE_CHOICES]], len(found) > ROLE_CHOICES

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, func, select, union
+from sqlalchemy import ColumnElement, Select, false, func, select, union
 from sqlalchemy.orm import Load, contains_eager
 
 from ..models import Role, Skill, User, VolunteerProfile
 from ..models.volunteer import VolunteerSkill
 
 
-def like_pattern(term: str) -> str:
+def _like_pattern(term: str) -> str:
     """A LIKE pattern that finds the term anywhere, taking % and _ literally."""
     escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def contains(expression: ColumnElement[str], term: str) -> ColumnElement[bool]:
+    """`expression` (lower-case: a lower() of a column, or one stored so) contains `term` in
+    any case; % and _ are taken literally. Staff's searches all go through this."""
+    return expression.like(_like_pattern(term), escape="\\")
 
 
 def volunteers_by_name(*also: Load) -> Select:
@@ -37,22 +43,19 @@ def volunteer_search(term: str) -> Select:
     term = term.strip()
     if not term:
         return query.where(false())
-    like = like_pattern(term)
     # One branch per place a term may be found, each answered by its own trigram index
     # (models: trigram_index) on PostgreSQL; an OR across the two tables would read every row.
     found = union(
         select(VolunteerProfile.id).where(
-            func.lower(VolunteerProfile.display_name).like(like, escape="\\")
+            contains(func.lower(VolunteerProfile.display_name), term)
         ),
-        select(VolunteerProfile.id).where(
-            func.lower(VolunteerProfile.headline).like(like, escape="\\")
-        ),
+        select(VolunteerProfile.id).where(contains(func.lower(VolunteerProfile.headline), term)),
         select(VolunteerProfile.id)
         .join(User, User.id == VolunteerProfile.user_id)
-        .where(User.email.like(like, escape="\\")),
+        .where(contains(User.email, term)),
         select(VolunteerSkill.profile_id).where(
             VolunteerSkill.skill_id.in_(
-                select(Skill.id).where(func.lower(Skill.name).like(like, escape="\\"))
+                select(Skill.id).where(contains(func.lower(Skill.name), term))
             )
         ),
     )

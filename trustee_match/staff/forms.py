@@ -28,6 +28,10 @@ def _printable(form: FlaskForm, field: StringField) -> None:
         raise ValidationError("Search for letters, numbers or words.")
 
 
+# What every staff search box takes: a few printable words.
+SEARCH_WORDS = (Length(max=100, message="Search for at most 100 characters."), _printable)
+
+
 class RejectCharityForm(SafeForm):
     reason = TextAreaField(
         "Reason (the charity will see this)",
@@ -45,7 +49,7 @@ class UserSearchForm(SafeForm):
 
     q = StringField(
         "Search by email or name",
-        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+        validators=SEARCH_WORDS,
     )
 
 
@@ -56,12 +60,12 @@ class VolunteerSearchForm(SafeForm):
     q = StringField(
         "Find a volunteer",
         description="By name, email address, headline or skill.",
-        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+        validators=SEARCH_WORDS,
     )
     role = StringField(
         "Find the role",
         description="By its title or the charity's name.",
-        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+        validators=SEARCH_WORDS,
     )
 
 
@@ -119,7 +123,7 @@ class MatchFilterForm(SafeForm):
     )
     charity = StringField(
         "Charity name",
-        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+        validators=SEARCH_WORDS,
     )
     min_score = DecimalField(
         "Score at least",
@@ -178,7 +182,7 @@ class PeopleSearchForm(SafeForm):
 
     name = StringField(
         "Name",
-        validators=[Length(max=100, message="Search for at most 100 characters."), _printable],
+        validators=SEARCH_WORDS,
     )
     skill = SelectField("Skill", validators=[Optional()])
     region = SelectField(

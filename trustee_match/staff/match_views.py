@@ -32,7 +32,7 @@ from ..services.audit import record_contact_views
 from ..services.errors import ServiceError
 from ..services.role_search import open_role, role_choices
 from ..services.staff_overview import outcome_missing_filter
-from ..services.volunteer_search import like_pattern, volunteer_search
+from ..services.volunteer_search import contains, volunteer_search
 from .blueprint import bp
 from .forms import (
     ConfirmForm,
@@ -95,12 +95,11 @@ def _filtered(query, form: MatchFilterForm):
     if data["region"]:
         query = query.where(Match.need_id.in_(select(Need.id).where(Need.region == data["region"])))
     if (data["charity"] or "").strip():
-        like = like_pattern(data["charity"].strip())
         query = query.where(
             Match.need_id.in_(
                 select(Need.id)
                 .join(Charity, Charity.id == Need.charity_id)
-                .where(func.lower(Charity.name).like(like, escape="\\"))
+                .where(contains(func.lower(Charity.name), data["charity"].strip()))
             )
         )
     if data["min_score"] is not None:
